@@ -1,0 +1,47 @@
+"""The catalog: every intervyo API operation, declared once, grouped into toolsets by API area.
+
+`CATALOG` is in a fixed, deterministic order (the spec asks for a stable `tools/list`). Everything that
+lists tools -- the MCP server, the README table, manifest.json, the sandbox's OpenAPI -- reads it here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from tools import (
+    agent_profiles,
+    code_execution,
+    evaluation_stages,
+    evaluation_templates,
+    participants,
+    sessions,
+)
+from tools.operation import Annotations, Operation
+
+__all__ = ["CATALOG", "DEFAULT_TOOLSETS", "TOOLSETS", "Annotations", "Operation", "by_name", "select"]
+
+CATALOG: tuple[Operation, ...] = (
+    *agent_profiles.OPERATIONS,
+    *evaluation_templates.OPERATIONS,
+    *evaluation_stages.OPERATIONS,
+    *participants.OPERATIONS,
+    *sessions.OPERATIONS,
+    *code_execution.OPERATIONS,
+)
+
+TOOLSETS: tuple[str, ...] = tuple(dict.fromkeys(op.toolset for op in CATALOG))
+
+# Running candidates' code is opt-in; everything else is on by default.
+DEFAULT_TOOLSETS: tuple[str, ...] = tuple(t for t in TOOLSETS if t != "code_execution")
+
+_BY_NAME = {op.name: op for op in CATALOG}
+
+
+def by_name(name: str) -> Operation | None:
+    return _BY_NAME.get(name)
+
+
+def select(toolsets: Iterable[str], *, read_only: bool) -> tuple[Operation, ...]:
+    """The operations in `toolsets`, only the read-only ones when `read_only`, in catalog order."""
+    wanted = frozenset(toolsets)
+    return tuple(op for op in CATALOG if op.toolset in wanted and (op.read_only or not read_only))

@@ -1,0 +1,150 @@
+"""The `Operation` declaration: one per intervyo API operation, the single source for everything else.
+
+The MCP server builds `tools/list` and dispatches `tools/call` from it; the sandbox validates request
+bodies and generates its OpenAPI document from it; the README tool table and manifest.json's tool list
+are generated from it. Guesses about the upstream API (marked "inferred" in the contract) live in the
+declarations, so fixing one is a one-line change.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Literal
+
+from mcp.types import Tool, ToolAnnotations
+from pydantic import BaseModel
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode, JsonSchemaValue
+from pydantic_core import CoreSchema, core_schema
+
+__all__ = ["CREATE", "DELETE", "READ", "UPDATE", "Annotations", "HttpMethod", "Operation", "compact_schema"]
+
+HttpMethod = Literal["GET", "POST", "PATCH", "DELETE"]
+
+_PATH_PARAM = re.compile(r"\{([a-z_]+)\}")
+
+
+@dataclass(frozen=True, slots=True)
+class Annotations:
+    """The four MCP tool hints, always set explicitly (the spec's defaults are the unsafe ones)."""
+
+    read_only: bool
+    destructive: bool
+    idempotent: bool
+    open_world: bool = True  # every tool reaches intervyo.ai, an external system
+
+
+READ = Annotations(read_only=True, destructive=False, idempotent=True)
+CREATE = Annotations(read_only=False, destructive=False, idempotent=False)
+UPDATE = Annotations(read_only=False, destructive=False, idempotent=True)
+DELETE = Annotations(read_only=False, destructive=True, idempotent=True)
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One intervyo REST operation exposed as one MCP tool.
+
+    `arguments` holds every tool argument. Names in `path` (`{session_id}`) are filled from the
+    arguments of the same name; for GET and DELETE the rest become query parameters, for POST and
+    PATCH the JSON body, each under its serialization alias (the upstream's own field names).
+    """
+
+    name: str
+    title: str
+    description: str
+    toolset: str
+    method: HttpMethod
+    path: str
+    scope: str | None
+    arguments: type[BaseModel]
+    result: type[BaseModel] | None
+    annotations: Annotations
+    list_result: bool = False
+    fixed_query: dict[str, str] = field(default_factory=dict[str, str])
+    success_status: int = 200
+
+    @property
+    def read_only(self) -> bool:
+        return self.annotations.read_only
+
+    @cached_property
+    def path_params(self) -> tuple[str, ...]:
+        return tuple(_PATH_PARAM.findall(self.path))
+
+    @cached_property
+    def input_schema(self) -> dict[str, Any]:
+        return compact_schema(self.arguments, "validation")
+
+    @cached_property
+    def output_schema(self) -> dict[str, Any] | None:
+        return None if self.result is None else compact_schema(self.result, "serialization")
+
+    @cached_property
+    def tool(self) -> Tool:
+        hints = self.annotations
+        return Tool(
+            name=self.name,
+            title=self.title,
+            description=self.description,
+            input_schema=self.input_schema,
+            output_schema=self.output_schema,
+            annotations=ToolAnnotations(
+                title=self.title,
+                read_only_hint=hints.read_only,
+                destructive_hint=hints.destructive,
+                idempotent_hint=hints.idempotent,
+                open_world_hint=hints.open_world,
+            ),
+        )
+
+    def split(self, args: BaseModel) -> tuple[str, dict[str, Any], dict[str, Any] | None]:
+        """Turn validated arguments into (path, query, body) for the upstream request."""
+        wire = args.model_dump(mode="json", by_alias=True, exclude_unset=True, exclude_none=True)
+        values = args.model_dump(mode="json")
+        path = self.path
+        for name in self.path_params:
+            path = path.replace("{" + name + "}", str(values[name]))
+            wire.pop(name, None)
+        if self.method in ("GET", "DELETE"):
+            query = {**self.fixed_query, **{k: _query_value(v) for k, v in wire.items()}}
+            return path, query, None
+        return path, dict(self.fixed_query), wire
+
+
+class _CompactJsonSchema(GenerateJsonSchema):
+    """JSON Schema without what costs a model tokens and tells it nothing.
+
+    Optional fields are simply not `required` (no `anyOf [X, null]`, no `"default": null`), and the
+    titles pydantic derives from names are dropped: every property carries a description instead.
+    """
+
+    def field_title_should_be_set(self, schema: Any) -> bool:
+        return False
+
+    def nullable_schema(self, schema: core_schema.NullableSchema) -> JsonSchemaValue:
+        return self.generate_inner(schema["schema"])
+
+    def default_schema(self, schema: core_schema.WithDefaultSchema) -> JsonSchemaValue:
+        json_schema = super().default_schema(schema)
+        if json_schema.get("default", ...) is None:
+            json_schema.pop("default")
+        return json_schema
+
+    def generate(self, schema: CoreSchema, mode: JsonSchemaMode = "validation") -> JsonSchemaValue:
+        json_schema = super().generate(schema, mode)
+        json_schema.pop("title", None)
+        for definition in json_schema.get("$defs", {}).values():
+            definition.pop("title", None)
+        return json_schema
+
+
+def compact_schema(model: type[BaseModel], mode: JsonSchemaMode) -> dict[str, Any]:
+    """The model's JSON Schema (Draft 2020-12) as tools/list and OpenAPI publish it."""
+    return model.model_json_schema(mode=mode, schema_generator=_CompactJsonSchema)
+
+
+def _query_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
