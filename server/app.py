@@ -1,0 +1,133 @@
+"""The ASGI app served over HTTP.
+
+    POST/GET/DELETE /mcp   streamable HTTP, both protocol eras (the SDK routes each request on its
+                           MCP-Protocol-Version header: 2026-07-28 stateless, otherwise the handshake era
+                           with sessions, or without them under `--stateless`)
+    GET  /sse              legacy HTTP+SSE stream ...
+    POST /messages/        ... and its message endpoint
+    GET  /healthz          liveness, no key needed
+
+Every MCP endpoint requires the caller's key (`server.auth`), validates Host and Origin against the
+loopback names plus the configured allow-lists (DNS-rebinding protection), and caps request bodies.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+from mcp.server import Server
+from mcp.server.sse import SseServerTransport
+from mcp.server.streamable_http_manager import StreamableHTTPASGIApp, StreamableHTTPSessionManager
+from mcp.server.transport_security import TransportSecurityMiddleware, TransportSecuritySettings
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.types import Receive, Scope, Send
+
+from server import __version__
+from server.auth import ApiKeyMiddleware
+from server.factory import build_server
+from server.settings import Settings
+from server.upstream import Upstream
+
+__all__ = ["LOOPBACK_HOSTS", "build_app", "security_settings"]
+
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+
+# What browser-based clients (MCP Inspector) must be allowed to send and read.
+_CORS_HEADERS = [
+    "Authorization",
+    "Content-Type",
+    "x-api-key",
+    "Mcp-Protocol-Version",
+    "Mcp-Session-Id",
+    "Mcp-Method",
+    "Mcp-Name",
+    "Last-Event-ID",
+    "X-Intervyo-Toolsets",
+    "X-Intervyo-Read-Only",
+]
+
+
+def security_settings(settings: Settings) -> TransportSecuritySettings:
+    """Host/Origin allow-lists: loopback on any port, plus what the deployment configures."""
+    hosts = [*LOOPBACK_HOSTS, *(f"{host}:*" for host in LOOPBACK_HOSTS), *settings.allowed_hosts]
+    origins = [
+        *(
+            f"{scheme}://{host}{port}"
+            for scheme in ("http", "https")
+            for host in LOOPBACK_HOSTS
+            for port in ("", ":*")
+        ),
+        *settings.allowed_origins,
+    ]
+    return TransportSecuritySettings(
+        enable_dns_rebinding_protection=True, allowed_hosts=hosts, allowed_origins=origins
+    )
+
+
+def build_app(settings: Settings, upstream: Upstream | None = None) -> Starlette:
+    """The whole HTTP surface for `settings`. `upstream` is opened and closed with the app."""
+    upstream = upstream or Upstream(settings)
+    server = build_server(settings, upstream)
+    security = security_settings(settings)
+    manager = StreamableHTTPSessionManager(
+        app=server,
+        stateless=settings.stateless,
+        security_settings=security,
+        max_request_body_size=settings.max_body_bytes,
+    )
+    sse = SseServerTransport(
+        "/messages/", security_settings=security, max_request_body_size=settings.max_body_bytes
+    )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        async with upstream, manager.run():
+            yield
+
+    return Starlette(
+        routes=[
+            Route("/healthz", _healthz, methods=["GET"]),
+            Route("/mcp", ApiKeyMiddleware(StreamableHTTPASGIApp(manager))),
+            Route("/sse", ApiKeyMiddleware(_SseStream(server, sse, security)), methods=["GET"]),
+            Mount("/messages/", app=ApiKeyMiddleware(sse.handle_post_message)),
+        ],
+        middleware=[
+            Middleware(
+                CORSMiddleware,
+                allow_origin_regex=r"https?://(127\.0\.0\.1|localhost|\[::1\])(:\d+)?",
+                allow_origins=list(settings.allowed_origins),
+                allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
+                allow_headers=_CORS_HEADERS,
+                expose_headers=["Mcp-Session-Id"],
+            )
+        ],
+        lifespan=lifespan,
+    )
+
+
+async def _healthz(_: Request) -> Response:
+    return JSONResponse({"status": "ok", "version": __version__})
+
+
+class _SseStream:
+    """GET /sse: one legacy SSE connection, served by the same MCP server until the client leaves."""
+
+    def __init__(self, server: Server[object], sse: SseServerTransport, security: TransportSecuritySettings):
+        self._server = server
+        self._sse = sse
+        self._security = TransportSecurityMiddleware(security)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # Checked here first: the transport answers a bad Host itself but then raises.
+        refusal = await self._security.validate_request(Request(scope, receive))
+        if refusal is not None:
+            await refusal(scope, receive, send)
+            return
+        async with self._sse.connect_sse(scope, receive, send) as (read, write):
+            await self._server.run(read, write, self._server.create_initialization_options())

@@ -1,0 +1,83 @@
+"""Tool arguments as clients really send them, validated against the operation's input model.
+
+Some clients send nested objects and arrays as JSON strings (`"tags": "[\"a\"]"`). Where the schema
+says a property is an object or an array, a string holding JSON of that kind is decoded first; a string
+property is never touched. Validation failures become `InvalidArguments`, naming each bad field, and
+the upstream is not called.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from server.errors import InvalidArguments
+from tools import Operation
+
+__all__ = ["parse"]
+
+
+def parse(op: Operation, raw: dict[str, Any] | None) -> BaseModel:
+    """Validate `raw` with the operation's input model, or raise `InvalidArguments`."""
+    values = _decode_json_strings(op.input_schema, dict(raw or {}))
+    try:
+        return op.arguments.model_validate(values)
+    except ValidationError as error:
+        raise InvalidArguments.from_validation(op.name, error) from None
+
+
+def _decode_json_strings(schema: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+    definitions: dict[str, Any] = schema.get("$defs", {})
+    properties: dict[str, Any] = schema.get("properties", {})
+    for name, value in values.items():
+        if isinstance(value, str) and name in properties:
+            values[name] = _decoded(_resolve(properties[name], definitions), value, definitions)
+        elif isinstance(value, list) and name in properties:
+            items = _resolve(properties[name], definitions).get("items")
+            if isinstance(items, dict):
+                values[name] = [_decoded(_resolve(items, definitions), v, definitions) for v in value]
+    return values
+
+
+def _decoded(schema: dict[str, Any], value: Any, definitions: dict[str, Any]) -> Any:
+    kinds = _kinds(schema, definitions)
+    if not isinstance(value, str) or "string" in kinds or not kinds & {"object", "array"}:
+        return value
+    text = value.strip()
+    if not text.startswith(("{", "[")):
+        return value
+    try:
+        decoded = json.loads(text)
+    except ValueError:
+        return value  # let validation report the field with its own message
+    if isinstance(decoded, dict) and "object" in kinds:
+        nested = _resolve(schema, definitions)
+        return (
+            _decode_json_strings({"$defs": definitions, **nested}, decoded)
+            if "properties" in nested
+            else decoded
+        )
+    if isinstance(decoded, list) and "array" in kinds:
+        return decoded
+    return value
+
+
+def _kinds(schema: dict[str, Any], definitions: dict[str, Any]) -> set[str]:
+    schema = _resolve(schema, definitions)
+    if "type" in schema:
+        kind = schema["type"]
+        return set(kind) if isinstance(kind, list) else {kind}
+    kinds: set[str] = set()
+    for option in schema.get("anyOf", []) + schema.get("oneOf", []):
+        kinds |= _kinds(option, definitions)
+    return kinds
+
+
+def _resolve(schema: dict[str, Any], definitions: dict[str, Any]) -> dict[str, Any]:
+    ref = schema.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/$defs/"):
+        resolved: dict[str, Any] = definitions.get(ref.removeprefix("#/$defs/"), {})
+        return resolved
+    return schema

@@ -1,0 +1,343 @@
+"""Tool errors: every failure of a tool call that a model can act on, mapped in this one module.
+
+MCP has two error channels. Protocol problems (an unknown or hidden tool, a malformed request) are
+JSON-RPC errors, raised by the tool handler as the SDK's `MCPError`. Everything else is a `ToolError`:
+it becomes a tool result with `isError: true`, a sentence saying what to do next, and the same facts in
+`structuredContent` as `{status, error, retryable, retry_after_s, issues}`.
+
+    ToolError                 an isError tool result: status, message, retryable, retry_after_s, issues
+    ├── InvalidArguments      400: the input model refused the arguments; intervyo was not called
+    ├── MissingApiKey         401: no key for this call (stdio without INTERVYO_API_KEY)
+    └── UpstreamError         intervyo answered with an error status (see `from_status`)
+        ├── RateLimited       429: retry after `retry_after_s`
+        ├── Unreachable       502/504: no answer at all (connection failure, timeout, deadline)
+        └── UnreadableAnswer  502: a success status whose body does not match the contract
+
+What never reaches the model: upstream bodies that are not the documented error shape
+(`{"error": str, "issues"?: [...], "required_scope"?: str}`), stack traces, headers and keys. The
+documented `error` sentence is passed on, shortened, with the caller's key redacted if it ever appears.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from mcp.types import CallToolResult, TextContent
+from pydantic import BaseModel, ValidationError
+
+from tools import Operation
+
+__all__ = [
+    "InvalidArguments",
+    "Issue",
+    "MissingApiKey",
+    "RateLimited",
+    "ToolError",
+    "Unreachable",
+    "UnreadableAnswer",
+    "UpstreamError",
+    "from_status",
+    "unreachable",
+]
+
+_MAX_UPSTREAM_MESSAGE = 300
+_MAX_ISSUES = 50
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One thing wrong with the arguments: where (a JSON path) and why."""
+
+    path: tuple[str | int, ...]
+    message: str
+
+    @property
+    def dotted(self) -> str:
+        return ".".join(str(part) for part in self.path) or "(arguments)"
+
+    def as_json(self) -> dict[str, Any]:
+        return {"path": list(self.path), "message": self.message}
+
+
+@dataclass
+class ToolError(Exception):
+    """A failed tool call, as the model will read it."""
+
+    status: int
+    message: str
+    retryable: bool = False
+    retry_after_s: float | None = None
+    issues: tuple[Issue, ...] = field(default_factory=tuple)
+
+    def __str__(self) -> str:
+        return self.message
+
+    def as_result(self) -> CallToolResult:
+        """The `isError` tool result: the sentence as text, the facts as structured content."""
+        lines = [self.message, *(f"- {issue.dotted}: {issue.message}" for issue in self.issues)]
+        return CallToolResult(
+            content=[TextContent(type="text", text="\n".join(lines))],
+            structured_content={
+                "status": self.status,
+                "error": self.message,
+                "retryable": self.retryable,
+                "retry_after_s": self.retry_after_s,
+                "issues": [issue.as_json() for issue in self.issues],
+            },
+            is_error=True,
+        )
+
+
+class InvalidArguments(ToolError):
+    """The arguments failed the tool's input model; nothing was sent upstream."""
+
+    @classmethod
+    def from_validation(cls, tool: str, error: ValidationError) -> InvalidArguments:
+        issues = tuple(
+            Issue(path=tuple(item["loc"]), message=item["msg"].removeprefix("Value error, "))
+            for item in error.errors(include_url=False, include_input=False)
+        )
+        return cls(
+            status=400,
+            message=f"Invalid arguments for {tool}; fix these fields and call it again:",
+            issues=issues[:_MAX_ISSUES],
+        )
+
+
+class MissingApiKey(ToolError):
+    """No intervyo key for this call."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            status=401,
+            message=(
+                "No intervyo API key is configured. Set INTERVYO_API_KEY in this server's environment "
+                "(the MCP client config's env block), or connect over HTTP with "
+                "'Authorization: Bearer <key>'. Keys are created in the intervyo.ai dashboard."
+            ),
+        )
+
+
+class UpstreamError(ToolError):
+    """intervyo.ai answered with an error status."""
+
+
+class RateLimited(UpstreamError):
+    """429: intervyo is throttling this key."""
+
+
+class Unreachable(UpstreamError):
+    """No answer from intervyo.ai: the connection failed or the time ran out."""
+
+
+class UnreadableAnswer(UpstreamError):
+    """intervyo.ai said yes, but its body does not match the contract."""
+
+    def __init__(self, tool: str) -> None:
+        super().__init__(
+            status=502,
+            message=(
+                f"intervyo.ai answered {tool} in a shape this server does not understand, so the "
+                "result cannot be shown. The call may have taken effect: check with a get_ or list_ tool."
+            ),
+        )
+
+
+class _WireIssue(BaseModel):
+    path: list[str | int]
+    message: str
+
+
+class _ErrorBody(BaseModel):
+    """The documented error body; anything else is dropped unread."""
+
+    error: str
+    issues: list[_WireIssue] | None = None
+    required_scope: str | None = None
+
+
+def from_status(
+    op: Operation,
+    arguments: dict[str, Any],
+    status: int,
+    body: object,
+    *,
+    secret: str,
+    retry_after_s: float | None = None,
+    attempts: int = 1,
+) -> UpstreamError:
+    """Map one upstream error answer to what the model should read and do next.
+
+    `arguments` are the validated tool arguments (JSON mode), used to name the ids involved. `secret`
+    is the caller's key, scrubbed from anything quoted from the upstream.
+    """
+    documented = _documented(body)
+    said = _said(documented, secret)
+    tool = op.name
+
+    if status == 400:
+        issues = tuple(
+            Issue(path=tuple(i.path), message=_clean(i.message, secret))
+            for i in (documented.issues or [] if documented else [])
+        )[:_MAX_ISSUES]
+        text = f"intervyo rejected the {tool} request as invalid{said}."
+        if issues:
+            text = f"intervyo rejected these fields of {tool}; fix them and call it again:"
+        return UpstreamError(status=400, message=text, issues=issues)
+    if status == 401:
+        return UpstreamError(
+            status=401,
+            message=(
+                "intervyo refused the API key (missing, malformed or revoked). Check it in the intervyo.ai "
+                "dashboard; send it as 'Authorization: Bearer <key>' or 'x-api-key' over HTTP, or set "
+                "INTERVYO_API_KEY for stdio."
+            ),
+        )
+    if status == 402:
+        return UpstreamError(
+            status=402,
+            message=(
+                "The intervyo workspace has no active paid plan or is out of session credits "
+                f"({tool} needs them). Add credits or a plan in the intervyo.ai dashboard, then retry."
+            ),
+        )
+    if status == 403:
+        scope = (documented.required_scope if documented else None) or op.scope
+        needs = f"the scope '{_clean(scope, secret)}'" if scope else "permission"
+        return UpstreamError(
+            status=403,
+            message=(
+                f"This API key lacks {needs} needed for {tool}. Use a key that has it "
+                "(keys and scopes are managed in the intervyo.ai dashboard)."
+            ),
+        )
+    if status == 404:
+        return UpstreamError(status=404, message=_not_found(op, arguments))
+    if status == 408:
+        return UpstreamError(
+            status=408,
+            message="The code ran past intervyo's 15 s limit. Make it faster or send fewer test cases.",
+        )
+    if status == 409:
+        return UpstreamError(status=409, message=_conflict(op, arguments, said))
+    if status == 422:
+        return UpstreamError(
+            status=422,
+            message=(
+                f"intervyo cannot run these test cases in one batch{said}. "
+                f"Call {tool} again with batch=false."
+            ),
+        )
+    if status == 429:
+        wait = f"in {retry_after_s:g} s" if retry_after_s is not None else "in a little while"
+        return RateLimited(
+            status=429,
+            message=f"intervyo is rate-limiting this API key. Retry {tool} {wait}.",
+            retryable=True,
+            retry_after_s=retry_after_s,
+        )
+    if status == 502 and op.toolset == "code_execution":
+        return UpstreamError(
+            status=502,
+            message="intervyo's code runner failed. Retry in a moment; if it keeps failing, try batch=false.",
+            retryable=True,
+        )
+    if status >= 500:
+        tried = f" after {attempts} attempts" if attempts > 1 else ""
+        keyed = arguments.get("idempotency_key") is not None
+        return UpstreamError(status=status, message=_server_error(op, status, tried, keyed), retryable=True)
+    return UpstreamError(status=status, message=f"intervyo refused the {tool} request ({status}){said}.")
+
+
+def unreachable(op: Operation, *, timed_out: bool, attempts: int, keyed: bool = False) -> Unreachable:
+    """No answer: a network failure, or the call's deadline ran out. `keyed`: the request carried an
+    idempotency key, so repeating it cannot do the work twice."""
+    tried = f" after {attempts} attempts" if attempts > 1 else ""
+    what = "did not answer in time" if timed_out else "could not be reached"
+    effect = ""
+    if keyed:
+        effect = " Retrying with the same idempotency_key is safe."
+    elif not op.read_only:
+        effect = " The change may or may not have been made: check before retrying."
+    return Unreachable(
+        status=504 if timed_out else 502,
+        message=f"intervyo.ai {what}{tried}. Try again in a minute.{effect}",
+        retryable=True,
+    )
+
+
+def _documented(body: object) -> _ErrorBody | None:
+    try:
+        return _ErrorBody.model_validate(body)
+    except ValidationError:
+        return None
+
+
+def _clean(text: str, secret: str) -> str:
+    text = _CONTROL.sub(" ", text)
+    if secret:
+        text = text.replace(secret, "[redacted]")
+    if len(text) > _MAX_UPSTREAM_MESSAGE:
+        text = text[: _MAX_UPSTREAM_MESSAGE - 1] + "…"
+    return text.strip()
+
+
+def _said(body: _ErrorBody | None, secret: str) -> str:
+    if body is None or not body.error.strip():
+        return ""
+    return f' (intervyo said: "{_clean(body.error, secret)}")'
+
+
+def _not_found(op: Operation, arguments: dict[str, Any]) -> str:
+    if op.path_params:
+        name = op.path_params[0]
+        noun = name.removesuffix("_id").replace("_", " ")
+        lister = f"list_{noun.replace(' ', '_')}s"
+        return (
+            f"No {noun} with id {arguments.get(name)} in this workspace (wrong id, deleted, or another "
+            f"workspace's). Find ids with {lister}."
+        )
+    if op.name == "fork_agent_profile":
+        return (
+            f"No public agent profile with id {arguments.get('sourceId')} (or it is not public and not "
+            "yours). Find one with list_agent_profiles."
+        )
+    ids = ", ".join(f"{k}={v}" for k, v in arguments.items() if k.endswith("_id") and v is not None)
+    referenced = f" ({ids})" if ids else ""
+    return (
+        f"intervyo could not find something {op.name} refers to{referenced}. Check the ids with the "
+        "list_ tools; a session's stage must match an active stage's type on that template."
+    )
+
+
+def _conflict(op: Operation, arguments: dict[str, Any], said: str) -> str:
+    if op.name == "schedule_session":
+        return (
+            "This participant already has an open (scheduled or in-progress) session for this template "
+            f"and stage{said}. Find it with list_sessions(candidate_id={arguments.get('candidate_id')}), "
+            "or call schedule_session again with force=true to schedule another."
+        )
+    if op.toolset == "participants":
+        return (
+            f"A participant with this email already exists for this template{said}. Look it up with "
+            "list_participants(email=...) and use or update that one."
+        )
+    if op.name in ("cancel_session", "reschedule_session"):
+        verb = "cancelled" if op.name == "cancel_session" else "rescheduled"
+        return (
+            f"Only a scheduled session can be {verb}; this one has started, finished or been cancelled"
+            f"{said}. Check it with get_session."
+        )
+    return f"The {op.name} request conflicts with the current state{said}."
+
+
+def _server_error(op: Operation, status: int, tried: str, keyed: bool) -> str:
+    text = f"intervyo.ai had a server error ({status}){tried}. Try again in a minute."
+    if keyed:
+        text += " Retrying with the same idempotency_key is safe."
+    elif not op.read_only and op.method != "PATCH":
+        text += " The change may or may not have been made: check with a list_ tool before retrying."
+    return text

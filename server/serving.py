@@ -1,0 +1,54 @@
+"""Running the server on a transport: stdio, or uvicorn on a socket bound up front.
+
+Binding the socket before starting uvicorn turns "address in use" into a one-line CLI error rather than
+a log dump, and tells us the real port when asked for port 0.
+"""
+
+from __future__ import annotations
+
+import socket
+
+import uvicorn
+from mcp.server.stdio import stdio_server
+
+from server.app import build_app
+from server.factory import build_server
+from server.settings import Settings
+from server.upstream import Upstream
+
+__all__ = ["bind", "serve_http", "serve_stdio"]
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on host:port (IPv6 when the host is an IPv6 literal); OSError if taken."""
+    family = socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host.strip("[]"), port))
+        sock.listen(128)
+    except OSError:
+        sock.close()
+        raise
+    sock.set_inheritable(True)
+    return sock
+
+
+def serve_http(settings: Settings, sock: socket.socket) -> None:
+    """Serve /mcp, /sse, /messages/ and /healthz on `sock` until interrupted."""
+    config = uvicorn.Config(
+        build_app(settings),
+        log_config=None,  # our handler (server.logs) already owns stderr
+        log_level=settings.log_level,
+        lifespan="on",
+        timeout_graceful_shutdown=5,
+    )
+    uvicorn.Server(config).run(sockets=[sock])
+
+
+async def serve_stdio(settings: Settings) -> None:
+    """Serve one MCP connection over stdin/stdout; the key comes from the settings."""
+    async with Upstream(settings) as upstream:
+        server = build_server(settings, upstream)
+        async with stdio_server() as (read, write):
+            await server.run(read, write, server.create_initialization_options())

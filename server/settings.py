@@ -1,0 +1,117 @@
+"""The server's one settings object: typed, read once at start-up, passed down.
+
+Values come from `INTERVYO_*` environment variables, then command-line flags override them. This is the
+only module that looks at the environment; everything else receives a `Settings`. Tests build one
+directly (`Settings(api_base_url=...)`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+import tools
+
+__all__ = ["DEFAULT_API_BASE_URL", "ENV_PREFIX", "Settings", "SettingsError", "Transport"]
+
+ENV_PREFIX = "INTERVYO_"
+DEFAULT_API_BASE_URL = "https://www.intervyo.ai/api/v1"
+
+Transport = Literal["stdio", "http", "sse"]
+LogLevel = Literal["debug", "info", "warning", "error"]
+
+
+class SettingsError(ValueError):
+    """A setting has a value the server cannot use; the message names the setting and never its value
+    when the setting is a secret."""
+
+
+def _comma_list(value: object) -> object:
+    if isinstance(value, str):
+        return tuple(part.strip() for part in value.split(",") if part.strip())
+    return value
+
+
+class Settings(BaseModel):
+    """Everything the server needs to know, with the defaults a local user wants."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    api_base_url: str = Field(DEFAULT_API_BASE_URL, description="The intervyo REST API root.")
+    api_key: str | None = Field(
+        None, repr=False, description="The key for stdio, where there is no request to carry one."
+    )
+    toolsets: tuple[str, ...] = Field(tools.DEFAULT_TOOLSETS, description="API areas exposed as tools.")
+    read_only: bool = Field(False, description="Hide every tool that changes anything; always wins.")
+    transport: Transport = Field("stdio", description="stdio, http (streamable HTTP + SSE) or sse.")
+    host: str = Field("127.0.0.1", description="Interface the HTTP server listens on.")
+    port: int = Field(8000, ge=0, le=65535, description="Port the HTTP server listens on (0: any free).")
+    stateless: bool = Field(False, description="No MCP sessions on the handshake era (load balancers).")
+    allowed_hosts: tuple[str, ...] = Field((), description="Host headers accepted besides loopback.")
+    allowed_origins: tuple[str, ...] = Field((), description="Origin headers accepted besides loopback.")
+    max_body_bytes: int = Field(1024 * 1024, ge=1024, description="Largest MCP request body accepted.")
+    request_timeout_s: float = Field(20.0, gt=0, description="One upstream HTTP attempt.")
+    call_deadline_s: float = Field(45.0, gt=0, description="One tool call, retries and waits included.")
+    retries: int = Field(
+        3, ge=0, le=10, description="Extra attempts for safe calls on 429, 5xx, network errors."
+    )
+    retry_backoff_s: float = Field(0.5, ge=0, description="First backoff; doubles per attempt, with jitter.")
+    retry_backoff_max_s: float = Field(8.0, ge=0, description="Longest single backoff.")
+    log_level: LogLevel = Field("info", description="Log level (logs go to stderr).")
+
+    @field_validator("toolsets", "allowed_hosts", "allowed_origins", mode="before")
+    @classmethod
+    def _split_commas(cls, value: object) -> object:
+        return _comma_list(value)
+
+    @field_validator("toolsets")
+    @classmethod
+    def _known_toolsets(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if value in (("all",),):
+            return tools.TOOLSETS
+        if value in (("default",),):
+            return tools.DEFAULT_TOOLSETS
+        unknown = [name for name in value if name not in tools.TOOLSETS]
+        if unknown:
+            raise ValueError(
+                f"unknown toolset {unknown[0]!r}; choose from {', '.join(tools.TOOLSETS)} or 'all'"
+            )
+        return tuple(dict.fromkeys(value))
+
+    @field_validator("api_base_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("https://", "http://")) or "@" in value:
+            raise ValueError("must be an http(s) URL without credentials")
+        return value.rstrip("/")
+
+    @field_validator("api_key")
+    @classmethod
+    def _blank_is_none(cls, value: str | None) -> str | None:
+        return value.strip() or None if value is not None else None
+
+    @classmethod
+    def load(
+        cls, environ: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | None = None
+    ) -> Settings:
+        """Read `INTERVYO_*` from `environ` (the process's by default), let `overrides` (non-None CLI
+        flags) win, validate once."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for name in cls.model_fields:
+            raw = environ.get(ENV_PREFIX + name.upper())
+            if raw is not None:
+                values[name] = raw
+        values.update({k: v for k, v in (overrides or {}).items() if v is not None})
+        try:
+            return cls.model_validate(values)
+        except ValidationError as error:
+            first = error.errors()[0]
+            name = str(first["loc"][0]) if first["loc"] else "settings"
+            from_flag = (overrides or {}).get(name) is not None
+            source = "--" + name.replace("_", "-") if from_flag else ENV_PREFIX + name.upper()
+            # `msg` never quotes the input, so a mistyped key is not echoed back.
+            raise SettingsError(f"{source}: {first['msg'].removeprefix('Value error, ')}") from None

@@ -1,0 +1,113 @@
+"""The `tools/list` and `tools/call` handlers: the catalog, proxied under each caller's own key.
+
+One call: find the tool in the caller's view (unknown or hidden: a protocol error) -> the caller's key
+-> validate the arguments (failures come back as an `isError` result naming each field; intervyo is not
+called) -> derive an idempotency key if the tool takes one -> call intervyo -> the structured result
+and its text rendering. Every `ToolError` on the way becomes an `isError` result.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from mcp.server import ServerRequestContext
+from mcp.shared.exceptions import MCPError
+from mcp.types import (
+    INVALID_PARAMS,
+    CallToolRequestParams,
+    CallToolResult,
+    ListToolsResult,
+    PaginatedRequestParams,
+    TextContent,
+)
+from starlette.requests import Request
+
+import tools
+from server import idempotency
+from server.arguments import parse
+from server.auth import fingerprint, request_key
+from server.errors import MissingApiKey, ToolError
+from server.rendering import render
+from server.results import shape
+from server.settings import Settings
+from server.upstream import Upstream
+from server.visibility import Visibility
+from tools import Operation
+
+__all__ = ["ToolCalls"]
+
+logger = logging.getLogger(__name__)
+
+
+class ToolCalls:
+    """Handlers for the tool methods, sharing the process's upstream client."""
+
+    def __init__(
+        self, settings: Settings, upstream: Upstream, *, clock: Callable[[], float] = time.time
+    ) -> None:
+        self._visibility = Visibility.from_settings(settings)
+        self._stdio_key = settings.api_key
+        self._upstream = upstream
+        self._clock = clock
+
+    async def list_tools(
+        self, ctx: ServerRequestContext[Any], params: PaginatedRequestParams | None
+    ) -> ListToolsResult:
+        # One page: 25 tools are well within what clients take at once.
+        return ListToolsResult(tools=[op.tool for op in self._view(ctx).operations])
+
+    async def call_tool(
+        self, ctx: ServerRequestContext[Any], params: CallToolRequestParams
+    ) -> CallToolResult:
+        op = self._view(ctx).find(params.name)
+        if op is None:
+            raise MCPError(code=INVALID_PARAMS, message=f"Unknown tool: {params.name}")
+        started = time.monotonic()
+        key = self._key(ctx)
+        label = fingerprint(key) if key else "none"
+        try:
+            if key is None:
+                raise MissingApiKey()
+            result = await self._call(op, params.arguments, key)
+        except ToolError as error:
+            logger.info("tool %s -> %d in %.0f ms (key %s)", op.name, error.status, _ms(started), label)
+            return error.as_result()
+        logger.info("tool %s -> ok in %.0f ms (key %s)", op.name, _ms(started), label)
+        return result
+
+    @staticmethod
+    def input_schema(name: str) -> Mapping[str, Any] | None:
+        """For the SDK's `Mcp-Param-*` header check, which runs before any request context exists."""
+        op = tools.by_name(name)
+        return op.input_schema if op is not None else None
+
+    async def _call(self, op: Operation, raw: dict[str, Any] | None, key: str) -> CallToolResult:
+        arguments = parse(op, raw)
+        if (
+            idempotency.FIELD in type(arguments).model_fields
+            and getattr(arguments, idempotency.FIELD) is None
+        ):
+            derived = idempotency.derive(key, op.name, arguments.model_dump(mode="json"), now=self._clock())
+            arguments = arguments.model_copy(update={idempotency.FIELD: derived})
+        answer = await self._upstream.call(op, arguments, key=key)
+        structured = shape(op, arguments, answer)
+        return CallToolResult(
+            content=[TextContent(type="text", text=render(op, structured))], structured_content=structured
+        )
+
+    def _view(self, ctx: ServerRequestContext[Any]) -> Visibility:
+        headers = ctx.request.headers if isinstance(ctx.request, Request) else None
+        return self._visibility.narrowed(headers)
+
+    def _key(self, ctx: ServerRequestContext[Any]) -> str | None:
+        # Over HTTP only the request's own key counts; the configured key is for stdio alone.
+        if ctx.request is not None:
+            return request_key(ctx.request)
+        return self._stdio_key
+
+
+def _ms(started: float) -> float:
+    return (time.monotonic() - started) * 1000

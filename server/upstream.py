@@ -1,0 +1,201 @@
+"""The upstream client: one pooled HTTP client to the intervyo REST API for the whole process.
+
+Every call carries the caller's own key as `x-api-key`, and only to the configured API origin: URLs are
+built from the catalog's paths (ids are validated UUIDs) and checked against that origin, and
+redirects are never followed (a redirect to another host would otherwise carry the key along).
+
+Safe calls -- reads, and writes carrying an idempotency key -- are retried on 429, 5xx, connection
+errors and timeouts (see `server.retry`), all within the call's deadline: when the next wait would end
+past the deadline, the last error is returned instead, a 429 with how long to wait.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any
+
+import anyio
+import httpx2
+from pydantic import BaseModel
+
+from server import __version__
+from server.auth import fingerprint
+from server.errors import ToolError, UpstreamError, from_status, unreachable
+from server.idempotency import FIELD as IDEMPOTENCY_FIELD
+from server.retry import RETRYABLE_STATUSES, RetryPolicy, parse_retry_after
+from server.settings import Settings
+from tools import Operation
+
+__all__ = ["USER_AGENT", "Answer", "Upstream"]
+
+USER_AGENT = f"intervyo-mcp/{__version__} (+https://github.com/intervyo/intervyo-mcp)"
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A successful upstream answer: status and parsed JSON body (None when there was no body)."""
+
+    status: int
+    body: object
+    attempts: int
+
+
+@dataclass(frozen=True)
+class _Failure:
+    """Why one attempt did not succeed: an error status, or no answer at all."""
+
+    status: int | None
+    body: object = None
+    retry_after_s: float | None = None
+    timed_out: bool = False
+
+
+class Upstream:
+    """Calls intervyo for tool calls. Use as `async with Upstream(settings) as upstream:`.
+
+    `transport`, `sleep` and `clock` are seams for tests (an `httpx2.MockTransport`, a recorded sleep).
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        transport: httpx2.AsyncBaseTransport | None = None,
+        sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        policy: RetryPolicy | None = None,
+    ) -> None:
+        self._base = httpx2.URL(settings.api_base_url + "/")
+        self._timeout_s = settings.request_timeout_s
+        self._deadline_s = settings.call_deadline_s
+        self._transport = transport
+        self._sleep = sleep
+        self._clock = clock
+        self._policy = policy or RetryPolicy(
+            retries=settings.retries, base_s=settings.retry_backoff_s, max_s=settings.retry_backoff_max_s
+        )
+        self._client: httpx2.AsyncClient | None = None
+
+    async def __aenter__(self) -> Upstream:
+        self._client = httpx2.AsyncClient(
+            headers={"user-agent": USER_AGENT, "accept": "application/json"},
+            timeout=self._timeout_s,
+            follow_redirects=False,
+            limits=httpx2.Limits(max_connections=100, max_keepalive_connections=20),
+            transport=self._transport,
+        )
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    async def call(self, op: Operation, arguments: BaseModel, *, key: str) -> Answer:
+        """Send one tool call upstream; the answer on success, a `ToolError` raised otherwise."""
+        if self._client is None:
+            raise RuntimeError("Upstream is not open; use it as an async context manager")
+        path, query, body = op.split(arguments)
+        url = self._url(path)
+        safe = op.method == "GET" or (body is not None and body.get(IDEMPOTENCY_FIELD) is not None)
+        named = arguments.model_dump(mode="json")
+        deadline = self._clock() + self._deadline_s
+        attempt = 0
+        while True:
+            attempt += 1
+            failure = await self._attempt(op, url, query, body, key, deadline)
+            if isinstance(failure, Answer):
+                return Answer(failure.status, failure.body, attempt)
+            logger.info(
+                "upstream %s %s failed: %s (attempt %d, key %s)",
+                op.method,
+                path,
+                failure.status or ("timeout" if failure.timed_out else "network error"),
+                attempt,
+                fingerprint(key),
+            )
+            retryable = failure.status is None or failure.status in RETRYABLE_STATUSES
+            if not (safe and retryable and attempt <= self._policy.retries):
+                raise self._error(op, named, failure, key, attempt)
+            wait = self._policy.wait(attempt, failure.retry_after_s)
+            if self._clock() + wait > deadline:
+                # Waiting would outlive the call: hand the 429 (and how long to wait) to the model.
+                raise self._error(
+                    op, named, _Failure(failure.status, failure.body, wait, failure.timed_out), key, attempt
+                )
+            await self._sleep(wait)
+
+    def _url(self, path: str) -> httpx2.URL:
+        url = self._base.join(path.lstrip("/"))
+        if (url.scheme, url.host, url.port) != (self._base.scheme, self._base.host, self._base.port):
+            raise RuntimeError("refusing to send an API key outside the configured API origin")
+        return url
+
+    async def _attempt(
+        self,
+        op: Operation,
+        url: httpx2.URL,
+        query: dict[str, Any],
+        body: dict[str, Any] | None,
+        key: str,
+        deadline: float,
+    ) -> Answer | _Failure:
+        assert self._client is not None
+        remaining = deadline - self._clock()
+        if remaining <= 0:
+            return _Failure(None, timed_out=True)
+        try:
+            with anyio.fail_after(remaining):
+                response = await self._client.request(
+                    op.method,
+                    url,
+                    params=query or None,
+                    json=body,
+                    headers={"x-api-key": key},
+                    timeout=min(self._timeout_s, remaining),
+                )
+        except (TimeoutError, httpx2.TimeoutException):
+            return _Failure(None, timed_out=True)
+        except httpx2.TransportError:
+            return _Failure(None)
+        parsed = _json(response)
+        if 200 <= response.status_code < 300:
+            return Answer(response.status_code, parsed, 1)
+        return _Failure(
+            response.status_code, parsed, parse_retry_after(response.headers.get("retry-after")), False
+        )
+
+    def _error(
+        self, op: Operation, named: dict[str, Any], failure: _Failure, key: str, attempts: int
+    ) -> ToolError:
+        if failure.status is None:
+            keyed = named.get(IDEMPOTENCY_FIELD) is not None
+            return unreachable(op, timed_out=failure.timed_out, attempts=attempts, keyed=keyed)
+        error: UpstreamError = from_status(
+            op,
+            named,
+            failure.status,
+            failure.body,
+            secret=key,
+            retry_after_s=failure.retry_after_s,
+            attempts=attempts,
+        )
+        return error
+
+
+def _json(response: httpx2.Response) -> object:
+    if not response.content:
+        return None
+    try:
+        parsed: object = response.json()
+    except ValueError:
+        return None
+    return parsed

@@ -1,0 +1,61 @@
+"""Which tools a request may see and call.
+
+The server's settings choose the toolsets (API areas) and read-only mode; read-only always wins. Over
+HTTP a client may narrow its own view further per request with `X-Intervyo-Toolsets: a,b` and
+`X-Intervyo-Read-Only: true`, never widen it. A tool that is hidden from a request cannot be called
+by it either.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import tools
+from server.settings import Settings
+from tools import Operation
+
+__all__ = ["READ_ONLY_HEADER", "TOOLSETS_HEADER", "Visibility"]
+
+TOOLSETS_HEADER = "x-intervyo-toolsets"
+READ_ONLY_HEADER = "x-intervyo-read-only"
+
+_FALSE = frozenset({"", "0", "false", "no", "off"})
+
+
+@dataclass(frozen=True)
+class Visibility:
+    """A set of toolsets and a read-only flag, resolved to operations in catalog order."""
+
+    toolsets: frozenset[str]
+    read_only: bool
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Visibility:
+        return cls(frozenset(settings.toolsets), settings.read_only)
+
+    def narrowed(self, headers: Mapping[str, str] | None) -> Visibility:
+        """This view, narrowed by the request's headers (absent headers change nothing)."""
+        if headers is None:
+            return self
+        toolsets = self.toolsets
+        asked = headers.get(TOOLSETS_HEADER)
+        if asked is not None:
+            toolsets = toolsets & {part.strip() for part in asked.split(",")}
+        read_only = self.read_only
+        flag = headers.get(READ_ONLY_HEADER)
+        if flag is not None:
+            # Anything but an explicit "no" narrows: an unreadable value must not widen the view.
+            read_only = read_only or flag.strip().lower() not in _FALSE
+        return Visibility(toolsets, read_only)
+
+    @property
+    def operations(self) -> tuple[Operation, ...]:
+        return tools.select(self.toolsets, read_only=self.read_only)
+
+    def find(self, name: str) -> Operation | None:
+        """The named operation if this view shows it, else None (unknown and hidden look the same)."""
+        op = tools.by_name(name)
+        if op is None or op.toolset not in self.toolsets or (self.read_only and not op.read_only):
+            return None
+        return op
