@@ -14,11 +14,26 @@ from tools import (
     evaluation_stages,
     evaluation_templates,
     participants,
+    scorecards,
     sessions,
 )
+from tools.composite import Composite
 from tools.operation import Annotations, Operation
 
-__all__ = ["CATALOG", "DEFAULT_TOOLSETS", "TOOLSETS", "Annotations", "Operation", "by_name", "select"]
+__all__ = [
+    "CATALOG",
+    "COMPOSITES",
+    "DEFAULT_TOOLSETS",
+    "TOOLS",
+    "TOOLSETS",
+    "Annotations",
+    "Composite",
+    "Operation",
+    "by_name",
+    "composite_by_name",
+    "select",
+    "select_tools",
+]
 
 CATALOG: tuple[Operation, ...] = (
     *agent_profiles.OPERATIONS,
@@ -29,12 +44,17 @@ CATALOG: tuple[Operation, ...] = (
     *code_execution.OPERATIONS,
 )
 
-TOOLSETS: tuple[str, ...] = tuple(dict.fromkeys(op.toolset for op in CATALOG))
+COMPOSITES: tuple[Composite, ...] = scorecards.COMPOSITES
+
+TOOLS: tuple[Operation | Composite, ...] = (*CATALOG, *COMPOSITES)
+
+TOOLSETS: tuple[str, ...] = tuple(dict.fromkeys(tool.toolset for tool in TOOLS))
 
 # Running candidates' code is opt-in; everything else is on by default.
 DEFAULT_TOOLSETS: tuple[str, ...] = tuple(t for t in TOOLSETS if t != "code_execution")
 
 _BY_NAME = {op.name: op for op in CATALOG}
+_COMPOSITES_BY_NAME = {tool.name: tool for tool in COMPOSITES}
 
 
 def by_name(name: str) -> Operation | None:
@@ -45,3 +65,13 @@ def select(toolsets: Iterable[str], *, read_only: bool) -> tuple[Operation, ...]
     """The operations in `toolsets`, only the read-only ones when `read_only`, in catalog order."""
     wanted = frozenset(toolsets)
     return tuple(op for op in CATALOG if op.toolset in wanted and (op.read_only or not read_only))
+
+
+def composite_by_name(name: str) -> Composite | None:
+    return _COMPOSITES_BY_NAME.get(name)
+
+
+def select_tools(toolsets: Iterable[str], *, read_only: bool) -> tuple[Operation | Composite, ...]:
+    """Like `select`, over every tool (operations and composites), in `tools/list` order."""
+    wanted = frozenset(toolsets)
+    return tuple(tool for tool in TOOLS if tool.toolset in wanted and (tool.read_only or not read_only))

@@ -1,0 +1,63 @@
+"""The `Composite` declaration: a tool the MCP server implements itself from several API reads.
+
+An `Operation` maps one tool onto one REST call. A composite tool (`get_scorecard`, `wait_for_scorecard`)
+is answered by the server combining reads, so it has no method or path, but it is declared the same way:
+name, toolset, annotations, input and output models. `tools.TOOLS` lists both kinds in `tools/list`
+order; the README table and manifest.json are generated from that one list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from mcp.types import Tool, ToolAnnotations
+from pydantic import BaseModel
+
+from tools.operation import Annotations, compact_schema
+
+__all__ = ["Composite"]
+
+
+@dataclass(frozen=True)
+class Composite:
+    """One server-implemented tool: declared like an operation, answered by the server."""
+
+    name: str
+    title: str
+    description: str
+    toolset: str
+    arguments: type[BaseModel]
+    result: type[BaseModel]
+    annotations: Annotations
+
+    @property
+    def read_only(self) -> bool:
+        return self.annotations.read_only
+
+    @cached_property
+    def input_schema(self) -> dict[str, Any]:
+        return compact_schema(self.arguments, "validation")
+
+    @cached_property
+    def output_schema(self) -> dict[str, Any]:
+        return compact_schema(self.result, "serialization")
+
+    @cached_property
+    def tool(self) -> Tool:
+        hints = self.annotations
+        return Tool(
+            name=self.name,
+            title=self.title,
+            description=self.description,
+            input_schema=self.input_schema,
+            output_schema=self.output_schema,
+            annotations=ToolAnnotations(
+                title=self.title,
+                read_only_hint=hints.read_only,
+                destructive_hint=hints.destructive,
+                idempotent_hint=hints.idempotent,
+                open_world_hint=hints.open_world,
+            ),
+        )
