@@ -53,7 +53,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _sandbox(args[1:])
     try:
         options = _parser().parse_args(args)
-        settings = Settings.load(overrides=_overrides(options))
+        serving = getattr(options, "command", None) == "serve"
+        settings = Settings.load(
+            overrides=_overrides(options), defaults={"transport": "http"} if serving else None
+        )
     except (_UsageError, SettingsError) as error:
         return _fail(str(error))
     logs.configure(settings.log_level)
@@ -182,7 +185,9 @@ def _parser() -> _Parser:
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
     serve = commands.add_parser("serve", parents=[common], help="serve over HTTP (default), SSE or stdio")
-    serve.add_argument("--transport", choices=["http", "sse", "stdio"], default="http")
+    serve.add_argument(
+        "--transport", choices=["http", "sse", "stdio"], help="default http [INTERVYO_TRANSPORT]"
+    )
     serve.add_argument("--host", help="interface to listen on (default 127.0.0.1) [INTERVYO_HOST]")
     serve.add_argument("--port", type=int, help="port (default 8000; 0 picks a free one) [INTERVYO_PORT]")
     serve.add_argument(

@@ -46,7 +46,10 @@ class Settings(BaseModel):
     )
     toolsets: tuple[str, ...] = Field(tools.DEFAULT_TOOLSETS, description="API areas exposed as tools.")
     read_only: bool = Field(False, description="Hide every tool that changes anything; always wins.")
-    transport: Transport = Field("stdio", description="stdio, http (streamable HTTP + SSE) or sse.")
+    transport: Transport = Field(
+        "stdio",
+        description="For `serve`: http (default; streamable HTTP + SSE), sse or stdio. Bare command: stdio.",
+    )
     host: str = Field("127.0.0.1", description="Interface the HTTP server listens on.")
     port: int = Field(8000, ge=0, le=65535, description="Port the HTTP server listens on (0: any free).")
     stateless: bool = Field(False, description="No MCP sessions on the handshake era (load balancers).")
@@ -61,6 +64,25 @@ class Settings(BaseModel):
     retry_backoff_s: float = Field(0.5, ge=0, description="First backoff; doubles per attempt, with jitter.")
     retry_backoff_max_s: float = Field(8.0, ge=0, description="Longest single backoff.")
     log_level: LogLevel = Field("info", description="Log level (logs go to stderr).")
+    # Resources, live updates and wait_for_scorecard (server.resources, server.subscriptions, ...).
+    redis_url: str | None = Field(
+        None, repr=False, description="Redis for the subscription bus shared by replicas; none: in-process."
+    )
+    webhook_secret: str | None = Field(
+        None,
+        repr=False,
+        description="intervyo webhook signing secret; when set, updates come from POST /webhooks/intervyo.",
+    )
+    webhook_tolerance_s: float = Field(
+        300.0, gt=0, description="Oldest webhook accepted (by occurred_at); event ids are kept this long."
+    )
+    poll_interval_s: float = Field(
+        15.0, ge=0.05, description="Without webhooks: how often each subscribed session is polled."
+    )
+    poll_max_sessions: int = Field(200, ge=1, description="Without webhooks: most sessions polled per round.")
+    wait_default_s: float = Field(45.0, gt=0, le=50, description="wait_for_scorecard's default longest wait.")
+    wait_poll_interval_s: float = Field(3.0, gt=0, description="wait_for_scorecard: seconds between reads.")
+    recent_scorecards: int = Field(20, ge=1, le=100, description="How many scorecards resources/list shows.")
 
     @field_validator("toolsets", "allowed_hosts", "allowed_origins", mode="before")
     @classmethod
@@ -88,6 +110,18 @@ class Settings(BaseModel):
             raise ValueError("must be an http(s) URL without credentials")
         return value.rstrip("/")
 
+    @field_validator("webhook_secret", "redis_url")
+    @classmethod
+    def _blank_secret_is_none(cls, value: str | None) -> str | None:
+        return value.strip() or None if value is not None else None
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must be a redis://, rediss:// or unix:// URL")
+        return value
+
     @field_validator("api_key")
     @classmethod
     def _blank_is_none(cls, value: str | None) -> str | None:
@@ -95,12 +129,15 @@ class Settings(BaseModel):
 
     @classmethod
     def load(
-        cls, environ: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | None = None
+        cls,
+        environ: Mapping[str, str] | None = None,
+        overrides: Mapping[str, Any] | None = None,
+        defaults: Mapping[str, Any] | None = None,
     ) -> Settings:
         """Read `INTERVYO_*` from `environ` (the process's by default), let `overrides` (non-None CLI
-        flags) win, validate once."""
+        flags) win, validate once. `defaults` replace the model's defaults (a subcommand's own)."""
         environ = os.environ if environ is None else environ
-        values: dict[str, Any] = {}
+        values: dict[str, Any] = dict(defaults or {})
         for name in cls.model_fields:
             raw = environ.get(ENV_PREFIX + name.upper())
             if raw is not None:

@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+"""Regenerate the files derived from the catalog and the settings; `--check` exits 1 on any drift.
+
+    python scripts/generate.py           rewrite every generated block in place
+    python scripts/generate.py --check   change nothing; exit 1 and name the stale files
+
+Each `Target` is a file plus a function from its current text to its generated text. To generate
+something new (manifest.json's tool list, say), write that function and add a `Target` to `TARGETS`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import tools  # noqa: E402
+from server.settings import ENV_PREFIX, Settings  # noqa: E402
+
+
+@dataclass(frozen=True)
+class Target:
+    path: Path
+    render: Callable[[str], str]
+
+
+def replace_block(text: str, name: str, body: str) -> str:
+    """Put `body` between `<!-- name:start -->` and `<!-- name:end -->`; the markers must exist."""
+    pattern = re.compile(rf"(<!-- {name}:start -->\n).*?(<!-- {name}:end -->)", re.DOTALL)
+    if not pattern.search(text):
+        raise SystemExit(f"generate.py: markers <!-- {name}:start/end --> not found")
+    return pattern.sub(lambda m: m.group(1) + body + m.group(2), text, count=1)
+
+
+def tool_table() -> str:
+    """The README's tool table: every tool in catalog order, with its toolset, effect and scope."""
+    rows = ["| Tool | Toolset | What it does | Effect | Scope |", "|---|---|---|---|---|"]
+    for op in tools.CATALOG:
+        hints = op.annotations
+        effect = "read" if hints.read_only else ("destructive" if hints.destructive else "write")
+        default = "" if op.toolset in tools.DEFAULT_TOOLSETS else " (opt-in)"
+        rows.append(
+            f"| `{op.name}` | {op.toolset}{default} | {op.title} | {effect} | {op.scope or 'any valid key'} |"
+        )
+    return "\n".join(rows) + "\n"
+
+
+def settings_table() -> str:
+    """The README's configuration table, from the settings model's fields."""
+    rows = ["| Environment variable | Default | Meaning |", "|---|---|---|"]
+    for name, field in Settings.model_fields.items():
+        default = field.default
+        if isinstance(default, tuple):
+            default = ",".join(default) or "(none)"
+        elif isinstance(default, bool):
+            default = str(default).lower()
+        shown = "(unset)" if default is None else default if default == "(none)" else f"`{default}`"
+        rows.append(f"| `{ENV_PREFIX}{name.upper()}` | {shown} | {field.description} |")
+    return "\n".join(rows) + "\n"
+
+
+def readme(text: str) -> str:
+    return replace_block(replace_block(text, "tools", tool_table()), "settings", settings_table())
+
+
+TARGETS = [Target(ROOT / "README.md", readme)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="exit 1 if a generated file is out of date")
+    options = parser.parse_args(argv)
+    stale = []
+    for target in TARGETS:
+        current = target.path.read_text()
+        generated = target.render(current)
+        if generated != current:
+            stale.append(target.path.relative_to(ROOT))
+            if not options.check:
+                target.path.write_text(generated)
+    if options.check and stale:
+        print(f"out of date: {', '.join(map(str, stale))} (run python scripts/generate.py)", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,210 @@
+"""Shared fixtures: the sandbox as the upstream, and the MCP server live on a loopback port.
+
+`serve` starts our real HTTP app under uvicorn on 127.0.0.1 (a free port) in a background thread and
+stops it when the test or session ends. `connect` opens the SDK's `Client` to it over real streamable
+HTTP (or SSE) with a given key, protocol era and extra headers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import httpx2
+import pytest
+import uvicorn
+from mcp import Client
+from mcp.client.sse import sse_client
+from mcp.client.streamable_http import streamable_http_client
+
+from server.app import build_app
+from server.factory import build_server
+from server.serving import bind
+from server.settings import Settings
+from server.upstream import Upstream
+
+_START_TIMEOUT_S = 10.0
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    """Our HTTP app, running: where to reach it and the settings it runs with."""
+
+    origin: str
+    settings: Settings
+
+    @property
+    def mcp_url(self) -> str:
+        return f"{self.origin}/mcp"
+
+    @property
+    def sse_url(self) -> str:
+        return f"{self.origin}/sse"
+
+
+@dataclass(frozen=True)
+class SandboxHandle:
+    """The running sandbox and its seeded keys."""
+
+    base_url: str
+    origin: str
+    demo_key: str
+    readonly_key: str
+    other_key: str
+
+
+@pytest.fixture(scope="session")
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+def fast_settings(**overrides: Any) -> Settings:
+    """Settings for tests: every toolset, retries that back off in milliseconds, a short deadline."""
+    values: dict[str, Any] = {
+        "toolsets": "all",
+        "retries": 3,
+        "retry_backoff_s": 0.01,
+        "retry_backoff_max_s": 0.05,
+        "call_deadline_s": 10.0,
+        "request_timeout_s": 10.0,
+        "log_level": "info",
+    }
+    values.update(overrides)
+    return Settings.model_validate(values)
+
+
+@contextlib.contextmanager
+def running(settings: Settings, upstream: Upstream | None = None) -> Iterator[LiveServer]:
+    """Run the app for `settings` under uvicorn on a free loopback port until the block ends."""
+    sock = bind("127.0.0.1", 0)
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(
+        build_app(settings, upstream), log_config=None, lifespan="on", log_level="warning"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    started = time.monotonic()
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() - started > _START_TIMEOUT_S:
+            raise RuntimeError("the MCP server did not start")
+        time.sleep(0.01)
+    try:
+        yield LiveServer(origin=f"http://127.0.0.1:{port}", settings=settings)
+    finally:
+        server.should_exit = True
+        thread.join(_START_TIMEOUT_S)
+        sock.close()
+
+
+@pytest.fixture(scope="session")
+def sandbox() -> Iterator[SandboxHandle]:
+    """One sandbox for the whole run; tests create their own records, so they do not collide."""
+    from sandbox.config import SandboxConfig
+    from sandbox.seed import DEMO_KEY, OTHER_KEY, READONLY_KEY
+    from sandbox.serve import serve_in_thread
+
+    with serve_in_thread(SandboxConfig(time_scale=1000.0)) as instance:
+        yield SandboxHandle(
+            base_url=instance.base_url,
+            origin=instance.origin,
+            demo_key=DEMO_KEY,
+            readonly_key=READONLY_KEY,
+            other_key=OTHER_KEY,
+        )
+
+
+@pytest.fixture(scope="session")
+def live_server(sandbox: SandboxHandle) -> Iterator[LiveServer]:
+    """The MCP server with every toolset, pointed at the sandbox."""
+    with running(fast_settings(api_base_url=sandbox.base_url)) as live:
+        yield live
+
+
+@pytest.fixture
+def serve() -> Callable[..., contextlib.AbstractContextManager[LiveServer]]:
+    """Start a server with custom settings (or a mock upstream) for one test."""
+    return running
+
+
+@contextlib.asynccontextmanager
+async def mcp_client(
+    url: str,
+    key: str | None,
+    *,
+    mode: str = "auto",
+    headers: Mapping[str, str] | None = None,
+    transport: str = "http",
+) -> AsyncIterator[Client]:
+    """The SDK's Client over real HTTP with `key` as a bearer token (no key: no auth header)."""
+    sent = dict(headers or {})
+    if key is not None:
+        sent["Authorization"] = f"Bearer {key}"
+    if transport == "sse":
+        async with Client(sse_client(url, headers=sent), mode="legacy") as client:
+            yield client
+        return
+    async with (
+        httpx2.AsyncClient(headers=sent, timeout=30) as http,
+        Client(streamable_http_client(url, http_client=http), mode=mode) as client,  # type: ignore[arg-type]
+    ):
+        yield client
+
+
+@pytest.fixture
+def connect() -> Callable[..., contextlib.AbstractAsyncContextManager[Client]]:
+    return mcp_client
+
+
+@pytest.fixture
+def make_settings() -> Callable[..., Settings]:
+    return fast_settings
+
+
+class Upstreams:
+    """A scripted intervyo: answers from a handler, every request recorded, sleeps recorded not slept."""
+
+    def __init__(self, handler: Callable[[httpx2.Request], httpx2.Response]) -> None:
+        self.handler = handler
+        self.requests: list[httpx2.Request] = []
+        self.sleeps: list[float] = []
+
+    def _handle(self, request: httpx2.Request) -> httpx2.Response:
+        self.requests.append(request)
+        return self.handler(request)
+
+    async def _sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+
+    def upstream(self, settings: Settings) -> Upstream:
+        return Upstream(settings, transport=httpx2.MockTransport(self._handle), sleep=self._sleep)
+
+
+@contextlib.asynccontextmanager
+async def scripted_client(
+    handler: Callable[[httpx2.Request], httpx2.Response], *, mode: str = "auto", **settings: Any
+) -> AsyncIterator[tuple[Client, Upstreams]]:
+    """An in-memory MCP client on a server whose upstream is `handler` (stdio-like: key from settings)."""
+    script = Upstreams(handler)
+    config = fast_settings(**{"api_key": "iv_live_unit_test_key", **settings})
+    async with (
+        script.upstream(config) as upstream,
+        Client(build_server(config, upstream), mode=mode) as client,  # type: ignore[arg-type]
+    ):
+        yield client, script
+
+
+@pytest.fixture
+def scripted() -> Callable[..., contextlib.AbstractAsyncContextManager[tuple[Client, Upstreams]]]:
+    """`async with scripted(handler, mode=...) as (client, upstream):` -- see `scripted_client`."""
+    return scripted_client
+
+
+@pytest.fixture
+def upstreams() -> type[Upstreams]:
+    """`upstreams(handler)`: a scripted intervyo to hand to `serve(settings, script.upstream(settings))`."""
+    return Upstreams

@@ -1,0 +1,87 @@
+"""Every tool's contract as a model sees it: names, descriptions, hints, schemas."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from jsonschema import Draft202012Validator
+
+import tools
+from tools import Operation
+
+_NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+_HINTS = ("read_only_hint", "destructive_hint", "idempotent_hint", "open_world_hint")
+
+
+def _ids(op: Operation) -> str:
+    return op.name
+
+
+def _properties(schema: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """Every (path, property schema) pair, in the root and in each $defs entry."""
+    found = [(name, prop) for name, prop in schema.get("properties", {}).items()]
+    for def_name, definition in schema.get("$defs", {}).items():
+        found += [(f"{def_name}.{name}", prop) for name, prop in definition.get("properties", {}).items()]
+    return found
+
+
+@pytest.mark.parametrize("op", tools.CATALOG, ids=_ids)
+def test_tool_name_is_short_snake_case_and_unique(op: Operation) -> None:
+    assert _NAME.match(op.tool.name)
+    assert [o.name for o in tools.CATALOG].count(op.name) == 1
+
+
+@pytest.mark.parametrize("op", tools.CATALOG, ids=_ids)
+def test_tool_has_a_title_and_a_description_written_for_a_model(op: Operation) -> None:
+    assert op.tool.title
+    assert op.tool.description is not None
+    assert 40 <= len(op.tool.description) <= 600
+
+
+@pytest.mark.parametrize("op", tools.CATALOG, ids=_ids)
+def test_tool_sets_all_four_annotations_explicitly(op: Operation) -> None:
+    annotations = op.tool.annotations
+    assert annotations is not None
+    wire = annotations.model_dump(by_alias=True, exclude_unset=True)
+    for hint in _HINTS:
+        assert isinstance(getattr(annotations, hint), bool), hint
+    assert {"readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"} <= wire.keys()
+    if annotations.read_only_hint:
+        assert annotations.destructive_hint is False
+
+
+@pytest.mark.parametrize("op", tools.CATALOG, ids=_ids)
+def test_input_schema_is_a_valid_described_object(op: Operation) -> None:
+    schema = op.tool.input_schema
+    Draft202012Validator.check_schema(schema)
+    assert schema["type"] == "object"
+    assert schema.get("additionalProperties") is False
+    assert not {"anyOf", "oneOf", "allOf", "not"} & schema.keys()
+    for path, prop in _properties(schema):
+        assert prop.get("description"), f"{op.name}: {path} has no description"
+
+
+@pytest.mark.parametrize("op", tools.CATALOG, ids=_ids)
+def test_output_schema_is_a_valid_object(op: Operation) -> None:
+    schema = op.tool.output_schema
+    assert schema is not None
+    Draft202012Validator.check_schema(schema)
+    assert schema["type"] == "object"
+    assert not {"anyOf", "oneOf", "allOf", "not"} & schema.keys()
+
+
+@pytest.mark.parametrize("op", [op for op in tools.CATALOG if op.list_result], ids=_ids)
+def test_list_tools_page_and_return_their_pagination_meta(op: Operation) -> None:
+    inputs = op.tool.input_schema["properties"]
+    assert inputs["page_size"]["maximum"] == 100
+    assert "page" in inputs
+    output = op.tool.output_schema
+    assert output is not None
+    assert {"items", "meta"} <= set(output["properties"])
+
+
+def test_read_tools_are_exactly_the_gets_and_code_execution() -> None:
+    reads = {op.name for op in tools.CATALOG if op.read_only}
+    assert reads == {op.name for op in tools.CATALOG if op.method == "GET"} | {"execute_code"}

@@ -1,0 +1,152 @@
+"""The HTTP surface: keys required before MCP, health, DNS-rebinding protection, body caps, sessions."""
+
+from __future__ import annotations
+
+import httpx2
+import pytest
+from mcp import MCPError
+
+pytestmark = pytest.mark.anyio
+
+KEY = "iv_live_http_test_key"
+OTHER = "iv_live_http_other_key"
+INIT = {
+    "jsonrpc": "2.0",
+    "id": 1,
+    "method": "initialize",
+    "params": {
+        "protocolVersion": "2025-11-25",
+        "capabilities": {},
+        "clientInfo": {"name": "t", "version": "1"},
+    },
+}
+ACCEPT = {"accept": "application/json, text/event-stream", "content-type": "application/json"}
+
+
+def _list_answer(request: httpx2.Request) -> httpx2.Response:
+    return httpx2.Response(
+        200, json={"data": [], "meta": {"page": 1, "pageSize": 20, "total": 0, "totalPages": 0}}
+    )
+
+
+@pytest.fixture
+def mocked(serve, upstreams, make_settings):
+    script = upstreams(_list_answer)
+    settings = make_settings()
+    with serve(settings, script.upstream(settings)) as live:
+        yield live, script
+
+
+@pytest.mark.parametrize("path", ["/mcp", "/sse", "/messages/?session_id=0"])
+async def test_a_request_without_a_key_gets_401_before_any_mcp_processing(mocked, path: str) -> None:
+    live, script = mocked
+    async with httpx2.AsyncClient() as http:
+        method = "GET" if path == "/sse" else "POST"
+        response = await http.request(method, live.origin + path, json=INIT, headers=ACCEPT)
+    assert response.status_code == 401
+    assert "Authorization: Bearer" in response.json()["error_description"]
+    assert script.requests == []
+
+
+@pytest.mark.parametrize("mode", ["auto", "legacy"])
+async def test_the_mcp_client_without_a_key_cannot_connect(mocked, connect, mode: str) -> None:
+    live, _ = mocked
+    with pytest.raises(BaseExceptionGroup) as caught:
+        async with connect(live.mcp_url, None, mode=mode) as client:
+            await client.list_tools()
+    assert caught.group_contains(MCPError)
+
+
+@pytest.mark.parametrize("header", ["authorization", "x-api-key"])
+@pytest.mark.parametrize("mode", ["auto", "legacy"])
+async def test_a_key_in_either_header_reaches_intervyo_as_x_api_key(mocked, connect, header, mode) -> None:
+    live, script = mocked
+    headers = {"Authorization": f"Bearer {KEY}"} if header == "authorization" else {"x-api-key": KEY}
+    async with connect(live.mcp_url, None, mode=mode, headers=headers) as client:
+        result = await client.call_tool("list_sessions", {})
+    assert not result.is_error
+    assert [r.headers["x-api-key"] for r in script.requests] == [KEY]
+
+
+async def test_healthz_answers_without_a_key(mocked) -> None:
+    live, _ = mocked
+    async with httpx2.AsyncClient() as http:
+        response = await http.get(live.origin + "/healthz")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+
+
+async def test_a_foreign_host_header_is_refused(mocked) -> None:
+    live, _ = mocked
+    async with httpx2.AsyncClient() as http:
+        response = await http.post(
+            live.mcp_url, json=INIT, headers={**ACCEPT, "x-api-key": KEY, "host": "evil.example:80"}
+        )
+    assert response.status_code == 421
+
+
+async def test_a_foreign_origin_is_refused(mocked) -> None:
+    live, _ = mocked
+    async with httpx2.AsyncClient() as http:
+        response = await http.post(
+            live.mcp_url, json=INIT, headers={**ACCEPT, "x-api-key": KEY, "origin": "https://evil.example"}
+        )
+    assert response.status_code == 403
+
+
+async def test_an_allow_listed_host_is_accepted(serve, upstreams, make_settings) -> None:
+    script = upstreams(_list_answer)
+    settings = make_settings(allowed_hosts="mcp.example.com")
+    with serve(settings, script.upstream(settings)) as live:
+        async with httpx2.AsyncClient() as http:
+            response = await http.post(
+                live.mcp_url, json=INIT, headers={**ACCEPT, "x-api-key": KEY, "host": "mcp.example.com"}
+            )
+    assert response.status_code == 200
+
+
+async def test_an_oversized_body_is_refused_with_413(serve, upstreams, make_settings) -> None:
+    script = upstreams(_list_answer)
+    settings = make_settings(max_body_bytes=4096)
+    with serve(settings, script.upstream(settings)) as live:
+        async with httpx2.AsyncClient() as http:
+            big = {**INIT, "params": {**INIT["params"], "padding": "x" * 10_000}}
+            response = await http.post(live.mcp_url, json=big, headers={**ACCEPT, "x-api-key": KEY})
+    assert response.status_code == 413
+
+
+async def test_a_session_opened_with_one_key_cannot_be_used_with_another(mocked) -> None:
+    live, _ = mocked
+    async with httpx2.AsyncClient() as http:
+        opened = await http.post(live.mcp_url, json=INIT, headers={**ACCEPT, "x-api-key": KEY})
+        session = opened.headers["mcp-session-id"]
+        listing = {"jsonrpc": "2.0", "id": 2, "method": "tools/list"}
+        hijack = await http.post(
+            live.mcp_url,
+            json=listing,
+            headers={
+                **ACCEPT,
+                "x-api-key": OTHER,
+                "mcp-session-id": session,
+                "mcp-protocol-version": "2025-11-25",
+            },
+        )
+    assert hijack.status_code == 404
+
+
+async def test_stateless_mode_serves_the_handshake_era_without_sessions(
+    serve, upstreams, make_settings, connect
+):
+    script = upstreams(_list_answer)
+    settings = make_settings(stateless=True)
+    with serve(settings, script.upstream(settings)) as live:
+        async with connect(live.mcp_url, KEY, mode="legacy") as client:
+            result = await client.call_tool("list_participants", {})
+    assert not result.is_error
+
+
+async def test_an_unknown_tool_over_http_is_a_protocol_error(mocked, connect) -> None:
+    live, _ = mocked
+    async with connect(live.mcp_url, KEY, mode="legacy") as client:
+        with pytest.raises(MCPError, match="Unknown tool"):
+            await client.call_tool("nope", {})
