@@ -46,7 +46,10 @@ class Settings(BaseModel):
     )
     toolsets: tuple[str, ...] = Field(tools.DEFAULT_TOOLSETS, description="API areas exposed as tools.")
     read_only: bool = Field(False, description="Hide every tool that changes anything; always wins.")
-    transport: Transport = Field("stdio", description="stdio, http (streamable HTTP + SSE) or sse.")
+    transport: Transport = Field(
+        "stdio",
+        description="For `serve`: http (default; streamable HTTP + SSE), sse or stdio. Bare command: stdio.",
+    )
     host: str = Field("127.0.0.1", description="Interface the HTTP server listens on.")
     port: int = Field(8000, ge=0, le=65535, description="Port the HTTP server listens on (0: any free).")
     stateless: bool = Field(False, description="No MCP sessions on the handshake era (load balancers).")
@@ -126,12 +129,15 @@ class Settings(BaseModel):
 
     @classmethod
     def load(
-        cls, environ: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | None = None
+        cls,
+        environ: Mapping[str, str] | None = None,
+        overrides: Mapping[str, Any] | None = None,
+        defaults: Mapping[str, Any] | None = None,
     ) -> Settings:
         """Read `INTERVYO_*` from `environ` (the process's by default), let `overrides` (non-None CLI
-        flags) win, validate once."""
+        flags) win, validate once. `defaults` replace the model's defaults (a subcommand's own)."""
         environ = os.environ if environ is None else environ
-        values: dict[str, Any] = {}
+        values: dict[str, Any] = dict(defaults or {})
         for name in cls.model_fields:
             raw = environ.get(ENV_PREFIX + name.upper())
             if raw is not None:
