@@ -133,6 +133,26 @@ class Upstream:
                 )
             await self._sleep(wait)
 
+    async def fetch_document(self, url: str) -> object:
+        """GET a JSON document intervyo links to (a presigned `transcript_url`), without any key.
+
+        Such links may live on another host, so no credential is ever sent: the link is its own
+        authorisation. One attempt, no redirects; None when it is unreachable, refused or not JSON.
+        """
+        if self._client is None:
+            raise RuntimeError("Upstream is not open; use it as an async context manager")
+        target = httpx2.URL(url)
+        if target.scheme not in ("https", "http") or target.userinfo:
+            return None
+        try:
+            with anyio.fail_after(self._timeout_s):
+                response = await self._client.get(target, timeout=self._timeout_s)
+        except (TimeoutError, httpx2.HTTPError):
+            return None
+        if response.status_code != 200:
+            return None
+        return _json(response)
+
     def _url(self, path: str) -> httpx2.URL:
         url = self._base.join(path.lstrip("/"))
         if (url.scheme, url.host, url.port) != (self._base.scheme, self._base.host, self._base.port):
