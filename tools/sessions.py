@@ -56,7 +56,9 @@ class _Input(BaseModel):
 class ScheduleSession(_Input):
     candidate_id: UUID = Field(description="Participant id (from list_participants or create_participant).")
     evaluation_template_id: UUID = Field(description="The template (role) to evaluate against.")
-    stage: str = Field(min_length=1, description="Stage label, e.g. screen, technical, final (a stage's type).")
+    stage: str = Field(
+        min_length=1, description="Stage label, e.g. screen, technical, final (a stage's type)."
+    )
     interview_id: UUID | None = Field(
         None, description="A specific stage id; by default the template's active stage of that type."
     )
@@ -70,8 +72,12 @@ class ScheduleSession(_Input):
         ),
     )
     scheduled_at: datetime | None = Field(None, description="When, ISO 8601 UTC, e.g. 2026-06-02T07:48:31Z.")
-    timezone: str | None = Field(None, description="IANA timezone for the invite, e.g. Europe/Paris (default UTC).")
-    notes: str | None = Field(None, max_length=MAX_NOTES, description="Internal notes, up to 1000 characters.")
+    timezone: str | None = Field(
+        None, description="IANA timezone for the invite, e.g. Europe/Paris (default UTC)."
+    )
+    notes: str | None = Field(
+        None, max_length=MAX_NOTES, description="Internal notes, up to 1000 characters."
+    )
     force: bool | None = Field(
         None,
         description="Schedule even if the candidate already has an open session for this stage (default false).",
@@ -152,9 +158,10 @@ class Session(BaseModel):
 
 
 class Rescheduled(BaseModel):
+    # The API answers only {"success": true}; the other two may be filled in from the arguments.
     success: bool = Field(description="True when the new time was accepted.")
-    session_id: UUID = Field(description="The rescheduled session.")
-    scheduled_at: datetime = Field(description="The new time.")
+    session_id: UUID | None = Field(None, description="The rescheduled session.")
+    scheduled_at: datetime | None = Field(None, description="The new time.")
 
 
 OPERATIONS = (

@@ -1,0 +1,87 @@
+"""`create_app`: the sandbox as one Starlette application.
+
+    /api/v1/...            the emulated intervyo REST API v1 (sandbox.api), generated from the catalog
+    /api/v1/openapi.json   its OpenAPI 3.1 document (sandbox.openapi)
+    /_sandbox/...          sandbox-only control routes (sandbox.control, sandbox.faults)
+
+Middleware, outermost first: rate limiting and the `X-RateLimit-*` headers (sandbox.ratelimit), then
+fault injection (sandbox.faults), so injected answers carry the headers too. The lifespan runs the
+background worker (sandbox.worker) and closes the database.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import anyio
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from sandbox.api import api_routes
+from sandbox.clock import SystemClock
+from sandbox.config import SandboxConfig
+from sandbox.control import control_routes
+from sandbox.faults import FaultMiddleware, FaultRegistry, fault_routes, quiet_dropped_connections
+from sandbox.links import Links
+from sandbox.openapi import openapi_route
+from sandbox.ratelimit import RateLimiter, RateLimitMiddleware
+from sandbox.runtime import Runtime
+from sandbox.seed import seed, signing_secret
+from sandbox.store import SqliteStore
+from sandbox.worker import run_worker
+
+__all__ = ["create_app"]
+
+
+def create_app(config: SandboxConfig) -> Starlette:
+    """A sandbox app on `config.db_path` (created and seeded if new), or on a fresh temporary database."""
+    temp_dir = None if config.db_path is not None else Path(tempfile.mkdtemp(prefix="intervyo-sandbox-"))
+    db_path = config.db_path if config.db_path is not None else Path(str(temp_dir)) / "sandbox.db"
+    store = SqliteStore(db_path)
+    seed(store, config)
+    runtime = Runtime(config=config, store=store, clock=SystemClock(), links=Links(signing_secret(store)))
+    faults = FaultRegistry()
+    quiet_dropped_connections()
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        try:
+            async with anyio.create_task_group() as group:
+                group.start_soon(run_worker, runtime)
+                yield
+                group.cancel_scope.cancel()
+        finally:
+            store.close()
+            if temp_dir is not None:
+                shutil.rmtree(temp_dir, ignore_errors=True)
+
+    app = Starlette(
+        routes=[
+            openapi_route(),
+            *api_routes(runtime),
+            *control_routes(runtime),
+            *fault_routes(runtime, faults),
+        ],
+        middleware=[
+            Middleware(RateLimitMiddleware, limiter=RateLimiter(config.rate_limit_per_minute)),
+            Middleware(FaultMiddleware, registry=faults),
+        ],
+        exception_handlers={HTTPException: _http_error},
+        lifespan=lifespan,
+    )
+    app.state.runtime = runtime
+    return app
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """Unknown paths and methods answer JSON like the API, not Starlette's plain text."""
+    assert isinstance(exc, HTTPException)
+    message = "Not found" if exc.status_code == 404 else exc.detail
+    return JSONResponse({"error": message}, status_code=exc.status_code, headers=exc.headers)

@@ -1,0 +1,79 @@
+"""Requests into catalog models: the same pydantic models the MCP tools use validate the sandbox's input.
+
+The URL's ids fill the model's path fields (an id that is not a UUID is a 404, like any unknown id);
+query parameters (GET, DELETE) or the JSON body (POST, PATCH) fill the rest under their wire names.
+Unknown fields are dropped first, because the real API ignores them while the models forbid them.
+Pydantic's error locations are the documented issue paths, e.g. `["evaluationDimensions", 2, "weight"]`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+from uuid import UUID
+
+from pydantic import BaseModel, ValidationError
+
+from sandbox.errors import Issue, NotFound, ValidationFailed
+from tools.operation import Operation
+
+__all__ = ["issues_of", "parse_arguments", "parse_uuid", "wire_name"]
+
+
+def wire_name(model: type[BaseModel], field: str) -> str:
+    """A field's name on the wire: its serialization alias, else its alias, else its own name."""
+    info = model.model_fields[field]
+    return info.serialization_alias or info.alias or field
+
+
+def parse_arguments(
+    operation: Operation, path_params: Mapping[str, str], query: Mapping[str, str], body: bytes
+) -> BaseModel:
+    """Validate one request against `operation.arguments`; raise NotFound or ValidationFailed."""
+    model = operation.arguments
+    if operation.method in ("GET", "DELETE"):
+        source: Mapping[str, Any] = {k: v for k, v in query.items() if k not in operation.fixed_query}
+    else:
+        source = _json_object(body)
+    fields = {
+        wire_name(model, name): name for name in model.model_fields if name not in operation.path_params
+    }
+    data: dict[str, Any] = {wire: value for wire, value in source.items() if wire in fields}
+    for name in operation.path_params:
+        data[name] = parse_uuid(path_params[name])
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ValidationFailed(issues_of(exc)) from None
+
+
+def issues_of(error: ValidationError) -> list[Issue]:
+    """Pydantic errors as the API's issues: the field path and a short message."""
+    return [{"path": list(e["loc"]), "message": _message(e["type"], e["msg"])} for e in error.errors()]
+
+
+def _message(kind: str, message: str) -> str:
+    if kind == "missing":
+        return "Required"
+    return message.removeprefix("Value error, ")
+
+
+def _json_object(body: bytes) -> Mapping[str, Any]:
+    if not body.strip():
+        raise ValidationFailed.at([], "Expected a JSON object body")
+    try:
+        value = json.loads(body)
+    except ValueError:
+        raise ValidationFailed.at([], "Malformed JSON body") from None
+    if not isinstance(value, dict):
+        raise ValidationFailed.at([], "Expected a JSON object body")
+    return value
+
+
+def parse_uuid(text: str) -> str:
+    """A URL id in canonical form; one that is not a UUID names nothing, so it is a 404."""
+    try:
+        return str(UUID(text))
+    except ValueError:
+        raise NotFound("Not found") from None
