@@ -46,6 +46,11 @@ class LiveServer:
         return f"{self.origin}/sse"
 
 
+# Extra keys in the demo workspace, so fault injection (scoped to the key) never touches other tests.
+FAULT_KEY = "iv_live_test_faults"
+LOG_KEY = "iv_live_test_logging_secret"
+
+
 @dataclass(frozen=True)
 class SandboxHandle:
     """The running sandbox and its seeded keys."""
@@ -55,6 +60,16 @@ class SandboxHandle:
     demo_key: str
     readonly_key: str
     other_key: str
+    fault_key: str = FAULT_KEY
+    log_key: str = LOG_KEY
+
+    def control(self, key: str, method: str, path: str, body: object = None) -> httpx2.Response:
+        """Call one of the sandbox's `/_sandbox/...` control routes (fault injection, advancing sessions)."""
+        response = httpx2.request(
+            method, self.origin + path, json=body, headers={"x-api-key": key}, timeout=10
+        )
+        assert response.status_code < 300, response.text
+        return response
 
 
 @pytest.fixture(scope="session")
@@ -104,11 +119,24 @@ def running(settings: Settings, upstream: Upstream | None = None) -> Iterator[Li
 @pytest.fixture(scope="session")
 def sandbox() -> Iterator[SandboxHandle]:
     """One sandbox for the whole run; tests create their own records, so they do not collide."""
-    from sandbox.config import SandboxConfig
+    yield from _sandbox(auto_run=False)
+
+
+@pytest.fixture(scope="session")
+def auto_sandbox() -> Iterator[SandboxHandle]:
+    """A sandbox whose sessions run themselves (join, finish, get scored) on a 5000x clock."""
+    yield from _sandbox(auto_run=True, time_scale=5000.0)
+
+
+def _sandbox(*, auto_run: bool, time_scale: float = 1000.0) -> Iterator[SandboxHandle]:
+    from sandbox.config import ApiKeySpec, SandboxConfig
     from sandbox.seed import DEMO_KEY, OTHER_KEY, READONLY_KEY
     from sandbox.serve import serve_in_thread
 
-    with serve_in_thread(SandboxConfig(time_scale=1000.0)) as instance:
+    config = SandboxConfig(
+        time_scale=time_scale, auto_run=auto_run, extra_keys=(ApiKeySpec(FAULT_KEY), ApiKeySpec(LOG_KEY))
+    )
+    with serve_in_thread(config) as instance:
         yield SandboxHandle(
             base_url=instance.base_url,
             origin=instance.origin,
