@@ -1,0 +1,50 @@
+"""Fixtures for the sandbox's own tests: a served sandbox per test and HTTP clients per key.
+
+Every test talks real HTTP (httpx2) to a uvicorn-served sandbox on 127.0.0.1 started by
+`serve_in_thread` and stopped when the test ends. A module overrides `sandbox_config` for a
+differently configured sandbox.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import httpx2
+import pytest
+from sandbox_api import Api
+
+from sandbox import DEMO_KEY, RunningSandbox, SandboxConfig, serve_in_thread
+
+
+@pytest.fixture
+def sandbox_config() -> SandboxConfig:
+    """Override in a test module (or parametrize indirectly) for a differently configured sandbox."""
+    return SandboxConfig()
+
+
+@pytest.fixture
+def served(sandbox_config: SandboxConfig) -> Iterator[RunningSandbox]:
+    with serve_in_thread(sandbox_config) as running:
+        yield running
+
+
+@pytest.fixture
+def connect(served: RunningSandbox) -> Iterator[Callable[..., Api]]:
+    """`connect(key)` -> an `Api` with that key (None: no key header); all closed after the test."""
+    clients: list[httpx2.Client] = []
+
+    def make(key: str | None = DEMO_KEY) -> Api:
+        headers = {} if key is None else {"x-api-key": key}
+        client = httpx2.Client(base_url=served.base_url, headers=headers, timeout=30)
+        clients.append(client)
+        return Api(client, served.origin)
+
+    yield make
+    for client in clients:
+        client.close()
+
+
+@pytest.fixture
+def api(connect: Callable[..., Api]) -> Api:
+    """The demo key's client."""
+    return connect(DEMO_KEY)
