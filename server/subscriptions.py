@@ -1,0 +1,176 @@
+"""Live updates: who is subscribed to which resource, and getting `notifications/resources/updated` to them.
+
+Two protocol eras, one bus (`server.bus`):
+
+    2025 era   `resources/subscribe` / `resources/unsubscribe` on a stateful session. The session's
+               connection is remembered per URI (and forgotten when the connection closes); a bus event
+               for that URI is forwarded on the connection's standalone stream.
+    2026 era   `subscriptions/listen`: the SDK's `ListenHandler` holds the stream and filters bus events
+               by URI. It is wrapped here to check access first and to watch the sessions while it lasts.
+
+Subscribing checks access: the caller's key must be able to read the session (or template), otherwise
+the answer is the spec's not-found error, exactly as if the id did not exist. While subscribed, the
+session is on the `Watchlist` with the subscriber's key, for the poller.
+
+Changes come in through `changed(session_id)` (from the webhook route or the poller, on any replica) and
+go out as `ResourceUpdated` for the session's scorecard and transcript URIs.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import anyio
+from mcp.server import ServerRequestContext
+from mcp.server.connection import Connection
+from mcp.server.subscriptions import ListenHandler, ResourceUpdated, ServerEvent
+from mcp.types import (
+    EmptyResult,
+    SubscribeRequestParams,
+    SubscriptionsListenRequestParams,
+    SubscriptionsListenResult,
+    UnsubscribeRequestParams,
+)
+
+from server.bus import Bus
+from server.errors import ToolError
+from server.poller import Watchlist, state_of
+from server.reads import Reads, caller_key, not_found, protocol_error
+from server.uris import Ref, parse, scorecard_uri, transcript_uri
+
+__all__ = ["MAX_URIS_PER_CONNECTION", "Subscriptions"]
+
+logger = logging.getLogger(__name__)
+
+MAX_URIS_PER_CONNECTION = 100
+_OUTBOX = 1024
+
+
+class Subscriptions:
+    """Subscription handlers for both eras, and delivery of changes to 2025-era sessions."""
+
+    def __init__(self, reads: Reads, bus: Bus, watchlist: Watchlist, *, stdio_key: str | None) -> None:
+        self._reads = reads
+        self._bus = bus
+        self._watchlist = watchlist
+        self._stdio_key = stdio_key
+        self._listen = ListenHandler(bus)
+        # uri -> {connection id: connection}; connection id -> {uri: release of its watch}
+        self._legacy: dict[str, dict[int, Connection]] = {}
+        self._held: dict[int, dict[str, Callable[[], None]]] = {}
+        self._outbox_send, self._outbox = anyio.create_memory_object_stream[str](_OUTBOX)
+        self._bus.subscribe(self._on_event)
+
+    async def changed(self, session_id: str) -> None:
+        """The session changed (status or scorecard): tell everyone subscribed to it, on every replica."""
+        for uri in (scorecard_uri(session_id), transcript_uri(session_id)):
+            await self._bus.publish(ResourceUpdated(uri=uri))
+
+    async def subscribe(self, ctx: ServerRequestContext[Any], params: SubscribeRequestParams) -> EmptyResult:
+        """`resources/subscribe` (2025 era)."""
+        uri = params.uri
+        key = caller_key(ctx, self._stdio_key)
+        state = await self._check(uri, key)
+        connection = _connection_of(ctx)
+        held = self._held.get(id(connection))
+        if held is None:
+            held = self._held[id(connection)] = {}
+            connection.exit_stack.callback(self._forget_connection, id(connection))
+        if uri not in held:
+            if len(held) >= MAX_URIS_PER_CONNECTION:
+                raise not_found(
+                    uri, f"Too many subscriptions on this session (max {MAX_URIS_PER_CONNECTION})"
+                )
+            held[uri] = self._watch(uri, key, state)
+            self._legacy.setdefault(uri, {})[id(connection)] = connection
+        return EmptyResult()
+
+    async def unsubscribe(
+        self, ctx: ServerRequestContext[Any], params: UnsubscribeRequestParams
+    ) -> EmptyResult:
+        """`resources/unsubscribe` (2025 era); unknown subscriptions are ignored."""
+        connection = _connection_of(ctx)
+        release = self._held.get(id(connection), {}).pop(params.uri, None)
+        if release is not None:
+            release()
+        self._legacy.get(params.uri, {}).pop(id(connection), None)
+        if not self._legacy.get(params.uri, True):
+            del self._legacy[params.uri]
+        return EmptyResult()
+
+    async def listen(
+        self, ctx: ServerRequestContext[Any], params: SubscriptionsListenRequestParams
+    ) -> SubscriptionsListenResult:
+        """`subscriptions/listen` (2026 era): check every URI, watch them while the stream lasts."""
+        uris = list(dict.fromkeys(params.notifications.resource_subscriptions or ()))
+        if len(uris) > MAX_URIS_PER_CONNECTION:
+            raise not_found(uris[0], f"Too many resources in one listen (max {MAX_URIS_PER_CONNECTION})")
+        releases: list[Callable[[], None]] = []
+        try:
+            if uris:
+                key = caller_key(ctx, self._stdio_key)
+                for uri in uris:
+                    releases.append(self._watch(uri, key, await self._check(uri, key)))
+            return await self._listen(ctx, params)
+        finally:
+            for release in releases:
+                release()
+
+    async def forward(self) -> None:
+        """Deliver bus events to 2025-era sessions until cancelled (runs in the server's lifespan)."""
+        async for uri in self._outbox:
+            for connection in list(self._legacy.get(uri, {}).values()):
+                await connection.send_resource_updated(uri)
+
+    def close(self) -> None:
+        """End the open listen streams gracefully (shutdown)."""
+        self._listen.close()
+
+    async def _check(self, uri: str, key: str) -> str | None:
+        """Raise not-found unless `key` can read what `uri` names; the session's state when it is one."""
+        ref = parse(uri)
+        if ref is None:
+            raise not_found(uri)
+        try:
+            if ref.kind == "template":
+                await self._reads.get("get_evaluation_template", key, template_id=ref.id)
+                return None
+            return state_of(await self._reads.session(ref.id, key))
+        except ToolError as error:
+            raise protocol_error(error, uri) from None
+
+    def _watch(self, uri: str, key: str, state: str | None) -> Callable[[], None]:
+        ref = parse(uri)
+        if ref is None or not ref.is_session:
+            return _nothing
+        return self._watchlist.hold(_session_id(ref), key, state)
+
+    def _on_event(self, event: ServerEvent) -> None:
+        if isinstance(event, ResourceUpdated) and event.uri in self._legacy:
+            try:
+                self._outbox_send.send_nowait(event.uri)
+            except anyio.WouldBlock:
+                logger.warning("update backlog full; a 2025-era subscriber misses an update")
+
+    def _forget_connection(self, connection_id: int) -> None:
+        for uri, release in self._held.pop(connection_id, {}).items():
+            release()
+            self._legacy.get(uri, {}).pop(connection_id, None)
+            if not self._legacy.get(uri, True):
+                del self._legacy[uri]
+
+
+def _connection_of(ctx: ServerRequestContext[Any]) -> Connection:
+    # The SDK hands handlers a per-request session proxy; the connection behind it (stable for the
+    # session's life, with the exit stack that runs when it closes) has no public accessor yet.
+    return ctx.session._connection
+
+
+def _session_id(ref: Ref) -> str:
+    return ref.id
+
+
+def _nothing() -> None:
+    return None

@@ -1,0 +1,74 @@
+"""The resource URIs this server serves, their templates, and parsing a URI back to what it names.
+
+intervyo://sessions/{session_id}/scorecard       a session's scorecard (subscribable)
+intervyo://sessions/{session_id}/transcript      a session's transcript (subscribable)
+intervyo://evaluation-templates/{template_id}    a template with its stages and interviewers
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from mcp import UriTemplate
+
+from server.reads import parse_id
+
+__all__ = [
+    "SCORECARD",
+    "TEMPLATE",
+    "TRANSCRIPT",
+    "Ref",
+    "parse",
+    "scorecard_uri",
+    "template_uri",
+    "transcript_uri",
+]
+
+SCORECARD = "intervyo://sessions/{session_id}/scorecard"
+TRANSCRIPT = "intervyo://sessions/{session_id}/transcript"
+TEMPLATE = "intervyo://evaluation-templates/{template_id}"
+
+Kind = Literal["scorecard", "transcript", "template"]
+
+_TEMPLATES: tuple[tuple[Kind, UriTemplate], ...] = (
+    ("scorecard", UriTemplate.parse(SCORECARD)),
+    ("transcript", UriTemplate.parse(TRANSCRIPT)),
+    ("template", UriTemplate.parse(TEMPLATE)),
+)
+
+
+@dataclass(frozen=True)
+class Ref:
+    """What a URI names: its kind and the (canonical UUID) id of the session or template."""
+
+    kind: Kind
+    id: str
+
+    @property
+    def is_session(self) -> bool:
+        return self.kind in ("scorecard", "transcript")
+
+
+def parse(uri: str) -> Ref | None:
+    """The resource `uri` names, or None when it is not one of ours (or its id cannot exist)."""
+    for kind, template in _TEMPLATES:
+        match = template.match(uri)
+        if match is None:
+            continue
+        value = next(iter(match.values()), None)
+        found = parse_id(value) if isinstance(value, str) else None
+        return Ref(kind, found) if found is not None else None
+    return None
+
+
+def scorecard_uri(session_id: str) -> str:
+    return SCORECARD.replace("{session_id}", session_id)
+
+
+def transcript_uri(session_id: str) -> str:
+    return TRANSCRIPT.replace("{session_id}", session_id)
+
+
+def template_uri(template_id: str) -> str:
+    return TEMPLATE.replace("{template_id}", template_id)
