@@ -1,0 +1,61 @@
+"""How much to measure: the full run and the seconds-long quick run differ only in these numbers.
+
+Every load loop is bounded twice, by a duration and by a call count, so a stuck contender cannot keep
+the run going; the full plan is sized to finish in well under 10 minutes on 2 cores.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["FULL", "QUICK", "Plan"]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Repetitions, durations and bounds for one benchmark run."""
+
+    name: str
+    latency_rounds: int
+    latency_calls: int  # timed calls per contender, per operation, per round
+    warmup_calls: int
+    concurrency: tuple[int, ...]
+    throughput_rounds: int
+    throughput_seconds: float
+    throughput_max_calls: int  # per window, across all clients
+    cold_start_runs: int
+    import_runs: int
+    memory_sessions: int
+    call_timeout_s: float = 30.0
+    start_timeout_s: float = 60.0
+
+
+FULL = Plan(
+    name="full",
+    latency_rounds=5,
+    latency_calls=40,
+    warmup_calls=10,
+    concurrency=(1, 8, 32, 128),
+    throughput_rounds=3,
+    throughput_seconds=5.0,
+    throughput_max_calls=50_000,
+    cold_start_runs=7,
+    import_runs=7,
+    memory_sessions=100,
+)
+
+QUICK = Plan(
+    name="quick",
+    latency_rounds=1,
+    latency_calls=5,
+    warmup_calls=2,
+    concurrency=(1, 8, 32, 128),
+    throughput_rounds=1,
+    throughput_seconds=0.4,
+    throughput_max_calls=2_000,
+    cold_start_runs=1,
+    import_runs=1,
+    memory_sessions=10,
+    call_timeout_s=15.0,
+    start_timeout_s=30.0,
+)

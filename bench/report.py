@@ -1,0 +1,265 @@
+"""The Markdown report: the targets, one table per figure, the peer's gaps and the machine line.
+
+Absolute times depend on the machine; the ratios are what carries over. Every number in the report is
+also in the JSON, with more beside it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bench.machine import line
+from bench.tokens import ESTIMATOR
+from bench.workload import LATENCY_TOOLS
+
+__all__ = ["render"]
+
+_CONTENDERS = ("direct", "ours", "peer")
+
+
+def _num(value: float | None, digits: int = 2) -> str:
+    return "n/a" if value is None else f"{value:.{digits}f}"
+
+
+def _range(spread: dict[str, Any], digits: int = 2) -> str:
+    return f"{_num(spread['median'], digits)} ({_num(spread['min'], digits)}-{_num(spread['max'], digits)})"
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    out += ["| " + " | ".join(row) + " |" for row in rows]
+    return out
+
+
+def _targets(results: dict[str, Any]) -> list[str]:
+    rows = []
+    for verdict in results["targets"]:
+        met = {True: "met", False: "**missed**", None: "not measured"}[verdict["met"]]
+        rows.append([f"`{verdict['ratio']}`", _num(verdict["value"]), verdict["target"], met])
+    return ["## Targets", "", *_table(["ratio", "value", "target", "verdict"], rows)]
+
+
+def _latency(results: dict[str, Any]) -> list[str]:
+    latency = results["latency"]["by_contender"]
+    ratios = results["ratios"]
+    rows = []
+    for tool in LATENCY_TOOLS:
+        cells = [f"`{tool}`"]
+        for contender in _CONTENDERS:
+            s = latency[contender][tool]
+            failed = f", {s['failures']} failed" if s["failures"] else ""
+            cells.append(f"{_num(s['p50'])} / {_num(s['p90'])} / {_num(s['p99'])}{failed}")
+        cells.append(_num(ratios["latency_p50_ours_over_direct_by_tool"][tool]))
+        cells.append(_num(ratios["latency_p50_ours_over_peer_by_tool"][tool]))
+        rows.append(cells)
+    plan = results["plan"]
+    return [
+        "## 1. Latency of one call (ms, p50 / p90 / p99)",
+        "",
+        f"{plan['latency_rounds']} rounds x {plan['latency_calls']} calls per tool and contender, "
+        "one client, contenders interleaved call by call.",
+        "",
+        *_table(["tool", "direct", "ours", "peer", "ours/direct p50", "ours/peer p50"], rows),
+    ]
+
+
+def _throughput(results: dict[str, Any]) -> list[str]:
+    data = results["throughput"]["by_contender"]
+    rows = []
+    for level in data["ours"]:
+        cells = [level]
+        for contender in _CONTENDERS:
+            cells.append(_range(data[contender][level]["calls_per_s"], 0))
+        cells.append(_num(results["ratios"][f"throughput_{level}_ours_over_peer"]))
+        for contender in _CONTENDERS:
+            cells.append(_num(data[contender][level]["latency_p50_ms"]["median"], 1))
+        cpu = []
+        for contender in ("ours", "peer"):
+            windows = data[contender][level]["windows"]
+            server = [w["cpu_ms_per_call"].get("server", 0.0) for w in windows]
+            cpu.append(_num(sorted(server)[len(server) // 2], 2))
+        cells.append(" / ".join(cpu))
+        failures = [str(data[c][level]["failures"]) for c in _CONTENDERS]
+        cells.append(" / ".join(failures))
+        rows.append(cells)
+    header = [
+        "clients",
+        "direct calls/s",
+        "ours calls/s",
+        "peer calls/s",
+        "ours/peer",
+        "direct p50 ms",
+        "ours p50 ms",
+        "peer p50 ms",
+        "server CPU ms/call ours / peer",
+        "failures d/o/p",
+    ]
+    return [
+        "## 2. Throughput (`get_session`, calls/s: median (min-max) of rounds)",
+        "",
+        f"{results['plan']['throughput_rounds']} rounds x {results['plan']['throughput_seconds']} s "
+        "per level and contender. Chart: [latest.png](latest.png).",
+        "",
+        *_table(header, rows),
+    ]
+
+
+def _cold_start(results: dict[str, Any]) -> list[str]:
+    cold = results["cold_start"]
+    imports = results["import_time"]
+    rows = [
+        [
+            name,
+            _range(cold["to_tools_list"][name], 3),
+            _range(cold["to_initialize"][name], 3),
+            f"`{imports['modules'][name]}` {_range(imports['import'][name], 3)}",
+        ]
+        for name in ("ours", "peer")
+    ]
+    return [
+        "## 3. Cold start over stdio (s, median (min-max))",
+        "",
+        *_table(["server", "spawn to tools/list", "spawn to initialize", "import time"], rows),
+        "",
+        "Interpreter start-up alone (subtracted from import times): "
+        f"{_range(imports['interpreter_start'], 3)} s.",
+    ]
+
+
+def _context(results: dict[str, Any]) -> list[str]:
+    views = results["context"]["by_view"]
+    rows = []
+    for view, costs in views.items():
+        o, p = costs["ours"], costs["peer"]
+        rows.append(
+            [
+                view,
+                f"{o['tools']} / {o['bytes']} / {o['tokens']}",
+                f"{p['tools']} / {p['bytes']} / {p['tokens']}",
+                _num(o["bytes"] / p["bytes"] if p["bytes"] else None),
+                f"{o['model_bytes']} / {p['model_bytes']}",
+            ]
+        )
+    out = [
+        "## 4. Context cost of `tools/list`",
+        "",
+        f"Tokens estimated as `{ESTIMATOR}` (see `bench/tokens.py`).",
+        "",
+        *_table(
+            [
+                "view",
+                "ours tools / bytes / tokens",
+                "peer tools / bytes / tokens",
+                "bytes ours/peer",
+                "model-facing bytes ours / peer",
+            ],
+            rows,
+        ),
+        "",
+        "Largest tool entries in the default view (bytes):",
+        "",
+    ]
+    for name in ("ours", "peer"):
+        largest = ", ".join(
+            f"`{t['name']}` {t['bytes']}" for t in views["default"][name]["largest_tools"][:3]
+        )
+        out.append(f"- {name}: {largest}")
+    return out
+
+
+def _result_size(results: dict[str, Any]) -> list[str]:
+    rows = []
+    for case, sizes in results["result_size"]["by_case"].items():
+        d, o, p = sizes["direct"], sizes["ours"], sizes["peer"]
+        rows.append(
+            [
+                case,
+                str(d["body_bytes"]),
+                f"{o['text_bytes']} / {o['structured_bytes']} / {o['result_bytes']}",
+                f"{p['text_bytes']} / {p['structured_bytes']} / {p['result_bytes']}",
+                f"{o['text_tokens']} / {p['text_tokens']}",
+            ]
+        )
+        extra = sizes.get("ours_get_scorecard")
+        if extra is not None and "unavailable" in extra:
+            rows.append(
+                ["scorecard via ours' `get_scorecard`", "", f"unavailable: {extra['unavailable']}", "", ""]
+            )
+        elif extra is not None:
+            rows.append(
+                [
+                    "scorecard via ours' `get_scorecard` (no peer equivalent)",
+                    "",
+                    f"{extra['text_bytes']} / {extra['structured_bytes']} / {extra['result_bytes']}",
+                    "n/a",
+                    f"{extra['text_tokens']} / n/a",
+                ]
+            )
+    return [
+        "## 5. Result size (bytes)",
+        "",
+        *_table(
+            [
+                "case",
+                "API body",
+                "ours text / structured / whole",
+                "peer text / structured / whole",
+                "text tokens ours / peer",
+            ],
+            rows,
+        ),
+    ]
+
+
+def _memory(results: dict[str, Any]) -> list[str]:
+    memory = results["memory"]["by_contender"]
+    rows = [
+        [
+            name,
+            _num(m["idle_mib"], 1),
+            f"{_num(m['with_sessions_mib'], 1)} ({m['sessions']} sessions)",
+            _num(m["per_session_kib"], 1),
+        ]
+        for name, m in memory.items()
+    ]
+    return [
+        "## 6. Memory (RSS, MiB)",
+        "",
+        *_table(["server", "idle", "with open sessions", "KiB per session"], rows),
+    ]
+
+
+def render(results: dict[str, Any]) -> str:
+    gaps = results["peer"]["gaps"] or ["none found"]
+    lines = [
+        "# intervyo-mcp benchmark",
+        "",
+        f"`{results['command']}` ({results['plan']['name']} run, {results['elapsed_s']:.0f} s). "
+        "Contenders: **direct** (httpx2 to the sandbox API), **ours** "
+        "(`intervyo-mcp serve --transport http`), **peer** (FastMCP `from_openapi` over the sandbox's "
+        "OpenAPI). All on loopback, each in its own process, interleaved; MCP clients speak the "
+        "2025-11-25 handshake, one session each.",
+        "",
+        f"Machine: {line(results['machine'])}.",
+        "",
+        *_targets(results),
+        "",
+        *_latency(results),
+        "",
+        *_throughput(results),
+        "",
+        *_cold_start(results),
+        "",
+        *_context(results),
+        "",
+        *_result_size(results),
+        "",
+        *_memory(results),
+        "",
+        "## What the peer cannot do",
+        "",
+        *[f"- {gap}" for gap in gaps],
+        *[f"- {note}" for note in results["peer"]["notes"]],
+        "",
+    ]
+    return "\n".join(lines)
