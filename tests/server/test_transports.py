@@ -14,11 +14,13 @@ import pytest
 from mcp import Client, StdioServerParameters
 from mcp.client.stdio import stdio_client
 
+import tools
 from server.cli import main
 
 pytestmark = pytest.mark.anyio
 
 ROOT = Path(__file__).resolve().parents[2]
+WRITES = {op.name for op in tools.CATALOG if not op.read_only}
 
 
 def _stdio(args: list[str], env: dict[str, str]) -> StdioServerParameters:
@@ -53,7 +55,7 @@ async def test_stdio_with_the_sandbox_flag_needs_nothing_else(tmp_path) -> None:
         stderr.seek(0)
         printed = stderr.read()
     assert not result.is_error
-    assert all(name.startswith(("list_", "get_")) for name in names)
+    assert all(name.startswith(("list_", "get_", "wait_for_")) for name in names)
     assert "Claude Desktop" in printed
 
 
@@ -69,7 +71,9 @@ async def test_legacy_sse_honours_the_narrowing_headers(live_server, sandbox, co
     headers = {"X-Intervyo-Read-Only": "1"}
     async with connect(live_server.sse_url, sandbox.demo_key, transport="sse", headers=headers) as client:
         names = [tool.name for tool in (await client.list_tools()).tools]
-    assert names and all(name.startswith(("list_", "get_")) or name == "execute_code" for name in names)
+    assert names and all(
+        name.startswith(("list_", "get_", "wait_for_")) or name == "execute_code" for name in names
+    )
 
 
 def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
