@@ -39,9 +39,9 @@ def replace_block(text: str, name: str, body: str) -> str:
 
 
 def tool_table() -> str:
-    """The README's tool table: every tool in catalog order, with its toolset, effect and scope."""
+    """The README's tool table: every tool in tools/list order, with its toolset, effect and scope."""
     rows = ["| Tool | Toolset | What it does | Effect | Scope |", "|---|---|---|---|---|"]
-    for op in tools.CATALOG:
+    for op in tools.TOOLS:
         hints = op.annotations
         effect = "read" if hints.read_only else ("destructive" if hints.destructive else "write")
         default = "" if op.toolset in tools.DEFAULT_TOOLSETS else " (opt-in)"

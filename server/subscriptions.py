@@ -23,6 +23,7 @@ from collections.abc import Callable
 from typing import Any
 
 import anyio
+from anyio.streams.memory import MemoryObjectSendStream
 from mcp.server import ServerRequestContext
 from mcp.server.connection import Connection
 from mcp.server.subscriptions import ListenHandler, ResourceUpdated, ServerEvent
@@ -60,7 +61,7 @@ class Subscriptions:
         # uri -> {connection id: connection}; connection id -> {uri: release of its watch}
         self._legacy: dict[str, dict[int, Connection]] = {}
         self._held: dict[int, dict[str, Callable[[], None]]] = {}
-        self._outbox_send, self._outbox = anyio.create_memory_object_stream[str](_OUTBOX)
+        self._outbox: MemoryObjectSendStream[str] | None = None  # open while `forward` runs
         self._bus.subscribe(self._on_event)
 
     async def changed(self, session_id: str) -> None:
@@ -120,9 +121,15 @@ class Subscriptions:
 
     async def forward(self) -> None:
         """Deliver bus events to 2025-era sessions until cancelled (runs in the server's lifespan)."""
-        async for uri in self._outbox:
-            for connection in list(self._legacy.get(uri, {}).values()):
-                await connection.send_resource_updated(uri)
+        send, receive = anyio.create_memory_object_stream[str](_OUTBOX)
+        async with send, receive:
+            self._outbox = send
+            try:
+                async for uri in receive:
+                    for connection in list(self._legacy.get(uri, {}).values()):
+                        await connection.send_resource_updated(uri)
+            finally:
+                self._outbox = None
 
     def close(self) -> None:
         """End the open listen streams gracefully (shutdown)."""
@@ -148,9 +155,9 @@ class Subscriptions:
         return self._watchlist.hold(_session_id(ref), key, state)
 
     def _on_event(self, event: ServerEvent) -> None:
-        if isinstance(event, ResourceUpdated) and event.uri in self._legacy:
+        if isinstance(event, ResourceUpdated) and event.uri in self._legacy and self._outbox is not None:
             try:
-                self._outbox_send.send_nowait(event.uri)
+                self._outbox.send_nowait(event.uri)
             except anyio.WouldBlock:
                 logger.warning("update backlog full; a 2025-era subscriber misses an update")
 

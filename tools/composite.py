@@ -22,12 +22,16 @@ __all__ = ["Composite"]
 
 @dataclass(frozen=True)
 class Composite:
-    """One server-implemented tool: declared like an operation, answered by the server."""
+    """One server-implemented tool: declared like an operation, answered by the server.
+
+    `scope` is the intervyo key scope its reads need (shown in the README's tool table).
+    """
 
     name: str
     title: str
     description: str
     toolset: str
+    scope: str | None
     arguments: type[BaseModel]
     result: type[BaseModel]
     annotations: Annotations

@@ -136,6 +136,7 @@ COMPOSITES = (
             "arrive 30 s-2 min after completion); wait_for_scorecard waits for it."
         ),
         toolset="scorecards",
+        scope="interviews.read",
         arguments=GetScorecard,
         result=ScorecardDocument,
         annotations=READ,
@@ -149,6 +150,7 @@ COMPOSITES = (
             "Scorecard citations refer to the turn indexes."
         ),
         toolset="scorecards",
+        scope="interviews.read",
         arguments=GetTranscript,
         result=TranscriptDocument,
         annotations=READ,
@@ -162,6 +164,7 @@ COMPOSITES = (
             "message says when to call again. Use after a session completes."
         ),
         toolset="scorecards",
+        scope="interviews.read",
         arguments=WaitForScorecard,
         result=ScorecardDocument,
         annotations=READ,

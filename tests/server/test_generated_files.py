@@ -25,4 +25,4 @@ def test_the_readme_table_lists_every_tool() -> None:
     readme = (ROOT / "README.md").read_text()
     table = readme.split("<!-- tools:start -->")[1].split("<!-- tools:end -->")[0]
     names = [line.split("`")[1] for line in table.splitlines() if line.startswith("| `")]
-    assert names == [op.name for op in tools.CATALOG]
+    assert names == [tool.name for tool in tools.TOOLS]

@@ -25,13 +25,13 @@ def _names(listed) -> list[str]:
 async def test_by_default_every_toolset_but_code_execution_is_shown(scripted) -> None:
     async with scripted(_never, toolsets="default") as (client, _):
         names = _names(await client.list_tools())
-    assert names == [op.name for op in tools.CATALOG if op.toolset != "code_execution"]
+    assert names == [tool.name for tool in tools.TOOLS if tool.toolset != "code_execution"]
 
 
 async def test_read_only_mode_shows_exactly_the_read_tools(scripted) -> None:
     async with scripted(_never, read_only=True) as (client, _):
         names = _names(await client.list_tools())
-    assert names == [op.name for op in tools.CATALOG if op.read_only]
+    assert names == [tool.name for tool in tools.TOOLS if tool.read_only]
     assert not WRITES & set(names)
 
 
