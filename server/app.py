@@ -6,6 +6,8 @@
     GET  /sse              legacy HTTP+SSE stream ...
     POST /messages/        ... and its message endpoint
     GET  /healthz          liveness, no key needed
+    POST /webhooks/intervyo  intervyo's signed event deliveries (only when INTERVYO_WEBHOOK_SECRET is
+                           set; verified by signature, not by key: see `server.webhooks`)
 
 Every MCP endpoint requires the caller's key (`server.auth`), validates Host and Origin against the
 loopback names plus the configured allow-lists (DNS-rebinding protection), and caps request bodies.
@@ -31,8 +33,11 @@ from starlette.types import Receive, Scope, Send
 from server import __version__
 from server.auth import ApiKeyMiddleware
 from server.factory import build_server
+from server.live import Live
+from server.reads import Reads
 from server.settings import Settings
 from server.upstream import Upstream
+from server.webhooks import PATH as WEBHOOK_PATH
 
 __all__ = ["LOOPBACK_HOSTS", "build_app", "security_settings"]
 
@@ -73,7 +78,9 @@ def security_settings(settings: Settings) -> TransportSecuritySettings:
 def build_app(settings: Settings, upstream: Upstream | None = None) -> Starlette:
     """The whole HTTP surface for `settings`. `upstream` is opened and closed with the app."""
     upstream = upstream or Upstream(settings)
-    server = build_server(settings, upstream)
+    live = Live(settings, Reads(upstream))
+    server = build_server(settings, upstream, live)
+    webhooks = [Route(WEBHOOK_PATH, live.webhooks.handle, methods=["POST"])] if live.webhooks else []
     security = security_settings(settings)
     manager = StreamableHTTPSessionManager(
         app=server,
@@ -93,6 +100,7 @@ def build_app(settings: Settings, upstream: Upstream | None = None) -> Starlette
     return Starlette(
         routes=[
             Route("/healthz", _healthz, methods=["GET"]),
+            *webhooks,
             Route("/mcp", ApiKeyMiddleware(StreamableHTTPASGIApp(manager))),
             Route("/sse", ApiKeyMiddleware(_SseStream(server, sse, security)), methods=["GET"]),
             Mount("/messages/", app=ApiKeyMiddleware(sse.handle_post_message)),
