@@ -27,6 +27,7 @@ from typing import Any
 from mcp.types import CallToolResult, TextContent
 from pydantic import BaseModel, ValidationError
 
+import tools
 from tools import Operation
 
 __all__ = [
@@ -292,24 +293,30 @@ def _said(body: _ErrorBody | None, secret: str) -> str:
 
 
 def _not_found(op: Operation, arguments: dict[str, Any]) -> str:
+    lister = _list_tool(op.toolset)
     if op.path_params:
-        name = op.path_params[0]
-        noun = name.removesuffix("_id").replace("_", " ")
-        lister = f"list_{noun.replace(' ', '_')}s"
+        noun = op.toolset.removesuffix("s").replace("_", " ")
         return (
-            f"No {noun} with id {arguments.get(name)} in this workspace (wrong id, deleted, or another "
-            f"workspace's). Find ids with {lister}."
+            f"No {noun} with id {arguments.get(op.path_params[0])} in this workspace (wrong id, deleted, or "
+            f"another workspace's). Find ids with {lister}."
         )
     if op.name == "fork_agent_profile":
         return (
             f"No public agent profile with id {arguments.get('sourceId')} (or it is not public and not "
-            "yours). Find one with list_agent_profiles."
+            f"yours). Find one with {lister}."
         )
     ids = ", ".join(f"{k}={v}" for k, v in arguments.items() if k.endswith("_id") and v is not None)
     referenced = f" ({ids})" if ids else ""
     return (
         f"intervyo could not find something {op.name} refers to{referenced}. Check the ids with the "
         "list_ tools; a session's stage must match an active stage's type on that template."
+    )
+
+
+def _list_tool(toolset: str) -> str:
+    """The list tool of a toolset, where the model finds valid ids."""
+    return next(
+        (op.name for op in tools.CATALOG if op.toolset == toolset and op.list_result), "the list_ tools"
     )
 
 

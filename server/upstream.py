@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import TracebackType
 from typing import Any
 
@@ -24,7 +24,7 @@ from pydantic import BaseModel
 
 from server import __version__
 from server.auth import fingerprint
-from server.errors import ToolError, UpstreamError, from_status, unreachable
+from server.errors import ToolError, from_status, unreachable
 from server.idempotency import FIELD as IDEMPOTENCY_FIELD
 from server.retry import RETRYABLE_STATUSES, RetryPolicy, parse_retry_after
 from server.settings import Settings
@@ -111,26 +111,24 @@ class Upstream:
         attempt = 0
         while True:
             attempt += 1
-            failure = await self._attempt(op, url, query, body, key, deadline)
-            if isinstance(failure, Answer):
-                return Answer(failure.status, failure.body, attempt)
+            outcome = await self._attempt(op, url, query, body, key, deadline)
+            if isinstance(outcome, Answer):
+                return Answer(outcome.status, outcome.body, attempt)
             logger.info(
                 "upstream %s %s failed: %s (attempt %d, key %s)",
                 op.method,
                 path,
-                failure.status or ("timeout" if failure.timed_out else "network error"),
+                outcome.status or ("timeout" if outcome.timed_out else "network error"),
                 attempt,
                 fingerprint(key),
             )
-            retryable = failure.status is None or failure.status in RETRYABLE_STATUSES
+            retryable = outcome.status is None or outcome.status in RETRYABLE_STATUSES
             if not (safe and retryable and attempt <= self._policy.retries):
-                raise self._error(op, named, failure, key, attempt)
-            wait = self._policy.wait(attempt, failure.retry_after_s)
+                raise self._error(op, named, outcome, key, attempt)
+            wait = self._policy.wait(attempt, outcome.retry_after_s)
             if self._clock() + wait > deadline:
-                # Waiting would outlive the call: hand the 429 (and how long to wait) to the model.
-                raise self._error(
-                    op, named, _Failure(failure.status, failure.body, wait, failure.timed_out), key, attempt
-                )
+                # Waiting would outlive the call: hand the error, and how long to wait, to the model.
+                raise self._error(op, named, replace(outcome, retry_after_s=wait), key, attempt)
             await self._sleep(wait)
 
     async def fetch_document(self, url: str) -> object:
@@ -199,7 +197,7 @@ class Upstream:
         if failure.status is None:
             keyed = named.get(IDEMPOTENCY_FIELD) is not None
             return unreachable(op, timed_out=failure.timed_out, attempts=attempts, keyed=keyed)
-        error: UpstreamError = from_status(
+        return from_status(
             op,
             named,
             failure.status,
@@ -208,7 +206,6 @@ class Upstream:
             retry_after_s=failure.retry_after_s,
             attempts=attempts,
         )
-        return error
 
 
 def _json(response: httpx2.Response) -> object:

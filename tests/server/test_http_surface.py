@@ -76,11 +76,12 @@ async def test_healthz_answers_without_a_key(mocked) -> None:
     assert response.json()["status"] == "ok"
 
 
-async def test_a_foreign_host_header_is_refused(mocked) -> None:
+@pytest.mark.parametrize("era", [{}, {"mcp-protocol-version": "2026-07-28", "mcp-method": "initialize"}])
+async def test_a_foreign_host_header_is_refused_in_both_eras(mocked, era) -> None:
     live, _ = mocked
     async with httpx2.AsyncClient() as http:
         response = await http.post(
-            live.mcp_url, json=INIT, headers={**ACCEPT, "x-api-key": KEY, "host": "evil.example:80"}
+            live.mcp_url, json=INIT, headers={**ACCEPT, **era, "x-api-key": KEY, "host": "evil.example:80"}
         )
     assert response.status_code == 421
 
