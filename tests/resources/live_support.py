@@ -223,6 +223,15 @@ class Updates:
         with anyio.fail_after(timeout_s):
             return await self._receive.receive()
 
+    def pending(self) -> list[str]:
+        """What has arrived and not been taken yet."""
+        found: list[str] = []
+        while True:
+            try:
+                found.append(self._receive.receive_nowait())
+            except anyio.WouldBlock:
+                return found
+
     def close(self) -> None:
         self._send.close()
         self._receive.close()

@@ -1,0 +1,130 @@
+"""Live updates without webhooks: subscribe (2025 era) or listen (2026 era), the session changes in the
+sandbox, the poller notices, and the subscriber hears about it within a bounded time."""
+
+from __future__ import annotations
+
+import uuid
+
+import anyio
+import pytest
+from anyio import wait_all_tasks_blocked
+from live_support import Updates, live_settings, mcp
+from mcp import Client
+from mcp.shared.exceptions import MCPDeprecationWarning, MCPError
+from mcp.types import INVALID_PARAMS
+
+from server.factory import build_server
+from server.live import Live
+from server.reads import Reads
+from server.upstream import Upstream
+
+pytestmark = pytest.mark.anyio
+
+_BOUND_S = 10.0
+
+
+async def _subscribe(client: Client, uri: str) -> None:
+    with pytest.warns(MCPDeprecationWarning):
+        await client.subscribe_resource(uri)
+
+
+async def _unsubscribe(client: Client, uri: str) -> None:
+    with pytest.warns(MCPDeprecationWarning):
+        await client.unsubscribe_resource(uri)
+
+
+async def test_a_2025_subscriber_hears_when_its_session_starts_and_when_it_is_scored(
+    polling_server, slow_sandbox, slow_sessions, updates: Updates
+) -> None:
+    session = await slow_sessions.new()
+    uri = f"intervyo://sessions/{session['id']}/scorecard"
+    async with mcp(
+        polling_server.mcp_url, slow_sandbox.demo_key, "legacy", message_handler=updates.handler
+    ) as c:
+        await _subscribe(c, uri)
+        await slow_sessions.advance(session["id"], "in_progress")
+        assert await updates.next(_BOUND_S) == uri
+        await slow_sessions.advance(session["id"], "scored")
+        assert await updates.next(_BOUND_S) == uri
+        card = await c.read_resource(uri)
+    assert '"ready": true' in card.contents[0].text  # type: ignore[union-attr]
+
+
+async def test_a_2025_subscriber_hears_nothing_after_unsubscribing(
+    polling_server, slow_sandbox, slow_sessions, updates: Updates
+) -> None:
+    watched, other = await slow_sessions.new(), await slow_sessions.new()
+    uri = f"intervyo://sessions/{watched['id']}/scorecard"
+    other_uri = f"intervyo://sessions/{other['id']}/scorecard"
+    async with mcp(
+        polling_server.mcp_url, slow_sandbox.demo_key, "legacy", message_handler=updates.handler
+    ) as c:
+        await _subscribe(c, uri)
+        await _subscribe(c, other_uri)
+        await _unsubscribe(c, uri)
+        await slow_sessions.advance(watched["id"], "in_progress")
+        await slow_sessions.advance(other["id"], "in_progress")
+        assert await updates.next(_BOUND_S) == other_uri
+        # A later round has polled both sessions since: still nothing about the unsubscribed one.
+        await slow_sessions.advance(other["id"], "completed")
+        assert await updates.next(_BOUND_S) == other_uri
+    assert updates.pending() == []
+
+
+async def test_a_2026_listener_hears_when_its_session_changes(
+    polling_server, slow_sandbox, slow_sessions
+) -> None:
+    session = await slow_sessions.new()
+    uri = f"intervyo://sessions/{session['id']}/scorecard"
+    async with mcp(polling_server.mcp_url, slow_sandbox.demo_key, "auto") as client:
+        assert client.protocol_version == "2026-07-28"
+        async with client.listen(resource_subscriptions=[uri]) as subscription:
+            await slow_sessions.advance(session["id"], "completed")
+            with anyio.fail_after(_BOUND_S):
+                event = await subscription.__anext__()
+    assert getattr(event, "uri", None) == uri
+
+
+@pytest.mark.parametrize("mode", ["auto", "legacy"])
+async def test_nobody_can_subscribe_to_another_workspaces_session_or_an_unknown_one(
+    polling_server, slow_sandbox, slow_sessions, mode
+) -> None:
+    theirs = await slow_sessions.new(slow_sandbox.other_key)
+    async with mcp(polling_server.mcp_url, slow_sandbox.demo_key, mode) as client:
+        for uri in (
+            f"intervyo://sessions/{theirs['id']}/scorecard",
+            f"intervyo://sessions/{uuid.uuid4()}/transcript",
+            "intervyo://sessions/nope/scorecard",
+        ):
+            with pytest.raises(MCPError) as raised:
+                if mode == "legacy":
+                    await _subscribe(client, uri)
+                else:
+                    async with client.listen(resource_subscriptions=[uri]):
+                        pass
+            assert raised.value.error.code == INVALID_PARAMS
+            assert raised.value.error.data == {"uri": uri}
+
+
+@pytest.mark.parametrize("mode", ["auto", "legacy"])
+async def test_subscribers_keys_are_held_only_while_someone_is_subscribed(
+    slow_sandbox, slow_sessions, mode
+) -> None:
+    session = await slow_sessions.new()
+    uri = f"intervyo://sessions/{session['id']}/scorecard"
+    settings = live_settings(slow_sandbox.base_url, api_key=slow_sandbox.demo_key)
+    async with Upstream(settings) as upstream:
+        live = Live(settings, Reads(upstream))
+        async with Client(build_server(settings, upstream, live), mode=mode) as client:  # type: ignore[arg-type]
+            assert live.watchlist.keys_held() == 0
+            if mode == "legacy":
+                await _subscribe(client, uri)
+                assert session["id"] in live.watchlist
+                await _unsubscribe(client, uri)
+            else:
+                async with client.listen(resource_subscriptions=[uri]):
+                    assert session["id"] in live.watchlist
+            with anyio.fail_after(_BOUND_S):
+                await wait_all_tasks_blocked()  # the server's side of the stream has wound down
+            assert live.watchlist.keys_held() == 0
+            assert len(live.watchlist) == 0
