@@ -92,6 +92,9 @@ def build_app(settings: Settings, upstream: Upstream | None = None) -> Starlette
         "/messages/", security_settings=security, max_request_body_size=settings.max_body_bytes
     )
 
+    # Single-user mode: INTERVYO_API_KEY on an HTTP server stands in for a missing request key.
+    single_user_key = settings.api_key if settings.transport != "stdio" else None
+
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         async with upstream, manager.run():
@@ -101,9 +104,13 @@ def build_app(settings: Settings, upstream: Upstream | None = None) -> Starlette
         routes=[
             Route("/healthz", _healthz, methods=["GET"]),
             *webhooks,
-            Route("/mcp", ApiKeyMiddleware(StreamableHTTPASGIApp(manager))),
-            Route("/sse", ApiKeyMiddleware(_SseStream(server, sse, security)), methods=["GET"]),
-            Mount("/messages/", app=ApiKeyMiddleware(sse.handle_post_message)),
+            Route("/mcp", ApiKeyMiddleware(StreamableHTTPASGIApp(manager), single_user_key)),
+            Route(
+                "/sse",
+                ApiKeyMiddleware(_SseStream(server, sse, security), single_user_key),
+                methods=["GET"],
+            ),
+            Mount("/messages/", app=ApiKeyMiddleware(sse.handle_post_message, single_user_key)),
         ],
         middleware=[
             Middleware(

@@ -56,16 +56,22 @@ def request_key(request: object) -> str | None:
 
 
 class ApiKeyMiddleware:
-    """Require a key on every request to the wrapped MCP endpoint; 401 without one."""
+    """Require a key on every request to the wrapped MCP endpoint; 401 without one.
 
-    def __init__(self, app: ASGIApp) -> None:
+    `fallback_key` is single-user mode: a person serving HTTP for themselves on loopback sets
+    `INTERVYO_API_KEY`, and requests without a key use it (a key on the request still wins). The CLI
+    refuses to combine it with a non-loopback address.
+    """
+
+    def __init__(self, app: ASGIApp, fallback_key: str | None = None) -> None:
         self.app = app
+        self.fallback_key = fallback_key
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        key = key_from_headers(Headers(scope=scope))
+        key = key_from_headers(Headers(scope=scope)) or self.fallback_key
         if key is None:
             await _unauthorized(send)
             return

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import ipaddress
 import logging
 import os
 import sys
@@ -82,6 +83,11 @@ def _serve(settings: Settings, *, sandboxed: bool) -> int:
                 _announce_stdio(settings)
             anyio.run(serve_stdio, settings)
             return 0
+        if settings.api_key is not None and not _is_loopback(settings.host):
+            return _fail(
+                f"INTERVYO_API_KEY is set, so requests without a key would use it: serve on a loopback "
+                f"address only (not {settings.host}), or unset it and let each user send their own key"
+            )
         try:
             sock = bind(settings.host, settings.port)
         except OSError as error:
@@ -123,6 +129,15 @@ def _self_command() -> list[str]:
     if os.path.basename(launched).startswith(PROG):
         return [os.path.abspath(launched)]
     return [sys.executable, "-m", "server"]
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def _url_host(host: str) -> str:
