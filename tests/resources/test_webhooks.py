@@ -88,11 +88,13 @@ async def test_a_signed_delivery_from_intervyo_reaches_a_2026_listener(hooked: H
     sessions = Sessions(hooked.sandbox)
     session = await sessions.new()
     uri = f"intervyo://sessions/{session['id']}/transcript"
-    async with mcp(hooked.server.mcp_url, hooked.sandbox.demo_key, "auto") as client:
-        async with client.listen(resource_subscriptions=[uri]) as subscription:
-            await sessions.advance(session["id"], "failed")
-            with anyio.fail_after(_BOUND_S):
-                event = await subscription.__anext__()
+    async with (
+        mcp(hooked.server.mcp_url, hooked.sandbox.demo_key, "auto") as client,
+        client.listen(resource_subscriptions=[uri]) as subscription,
+    ):
+        await sessions.advance(session["id"], "failed")
+        with anyio.fail_after(_BOUND_S):
+            event = await subscription.__anext__()
     assert getattr(event, "uri", None) == uri
 
 
