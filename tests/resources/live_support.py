@@ -199,9 +199,12 @@ def slow_sessions(slow_sandbox: Sandbox) -> Sessions:
 
 
 @contextlib.asynccontextmanager
-async def mcp(url: str, key: str, mode: str, **client: Any) -> AsyncIterator[Client]:
-    """The SDK's Client over streamable HTTP with `key` as a bearer token, no response cache."""
-    async with httpx2.AsyncClient(headers={"Authorization": f"Bearer {key}"}, timeout=30) as http:
+async def mcp(
+    url: str, key: str, mode: str, headers: dict[str, str] | None = None, **client: Any
+) -> AsyncIterator[Client]:
+    """The SDK's Client over streamable HTTP with `key` as a bearer token (and `headers`), no cache."""
+    sent = {"Authorization": f"Bearer {key}", **(headers or {})}
+    async with httpx2.AsyncClient(headers=sent, timeout=30) as http:
         from mcp.client.streamable_http import streamable_http_client
 
         transport = streamable_http_client(url, http_client=http)
