@@ -188,4 +188,4 @@ def test_every_prompt_has_a_manifest_entry_with_its_arguments() -> None:
     assert [e["name"] for e in entries] == [p.name for p in PROMPTS]
     for entry, spec in zip(entries, PROMPTS, strict=True):
         assert entry["arguments"] == [a.name for a in spec.arguments]
-        assert entry["description"] and "${arguments." in entry["text"] or not spec.arguments
+        assert (entry["description"] and "${arguments." in entry["text"]) or not spec.arguments
