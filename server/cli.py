@@ -71,16 +71,23 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _serve(settings: Settings, *, sandboxed: bool) -> int:
     with contextlib.ExitStack() as stack:
+        demo_key = ""
         if sandboxed:
-            sandbox = stack.enter_context(local_sandbox.running())
-            settings = settings.model_copy(
-                update={"api_base_url": sandbox.base_url, "api_key": settings.api_key or sandbox.demo_key}
-            )
+            try:
+                sandbox = stack.enter_context(local_sandbox.running())
+            except RuntimeError as error:
+                return _fail(f"the local sandbox did not start: {error}")
+            demo_key = sandbox.demo_key
+            update: dict[str, object] = {"api_base_url": sandbox.base_url}
+            if settings.transport == "stdio":
+                # stdio has no request to carry a key; over HTTP callers send the printed demo key.
+                update["api_key"] = settings.api_key or demo_key
+            settings = settings.model_copy(update=update)
         if settings.transport == "stdio":
             if settings.api_key is None:
                 logger.warning("INTERVYO_API_KEY is not set: tool calls will fail until it is")
             if sandboxed:
-                _announce_stdio(settings)
+                _announce_stdio(demo_key)
             anyio.run(serve_stdio, settings)
             return 0
         if settings.api_key is not None and not _is_loopback(settings.host):
@@ -99,26 +106,27 @@ def _serve(settings: Settings, *, sandboxed: bool) -> int:
                     "listening on %s without --allowed-hosts: only loopback Host headers pass", origin
                 )
             if sandboxed:
-                _announce_http(origin, sandbox_key=settings.api_key or "")
+                _announce_http(origin, demo_key, sse=settings.transport == "sse")
             else:
                 logger.info("serving MCP at %s/mcp (legacy SSE at %s/sse)", origin, origin)
             serve_http(settings, sock)
     return 0
 
 
-def _announce_http(origin: str, *, sandbox_key: str) -> None:
+def _announce_http(origin: str, demo_key: str, *, sse: bool) -> None:
     print(
         f"intervyo-mcp {__version__} with a local intervyo sandbox (demo data, nothing leaves this machine)"
     )
-    print(client_configs.http_configs(f"{origin}/mcp", f"{origin}/sse", sandbox_key, _self_command()))
+    print(client_configs.http_configs(origin, demo_key, _self_command(), sse=sse))
     print("\nCtrl-C stops the server and the sandbox.", flush=True)
 
 
-def _announce_stdio(settings: Settings) -> None:
+def _announce_stdio(demo_key: str) -> None:
     # stdout is the MCP wire on stdio: everything for humans goes to stderr.
-    text = client_configs.stdio_configs(_self_command(), ["serve", "--transport", "stdio", "--sandbox"], None)
+    args = ["serve", "--transport", "stdio", "--sandbox"]
+    text = client_configs.stdio_configs(_self_command(), args, demo_key)
     print(
-        f"intervyo-mcp {__version__} on stdio with a local intervyo sandbox.\n{text}",
+        f"intervyo-mcp {__version__} on stdio with a local intervyo sandbox (demo data).\n{text}",
         file=sys.stderr,
         flush=True,
     )

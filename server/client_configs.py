@@ -8,19 +8,27 @@ from collections.abc import Sequence
 
 __all__ = ["http_configs", "stdio_configs"]
 
+_DESKTOP_ARGS = ("serve", "--transport", "stdio", "--sandbox")
 
-def http_configs(mcp_url: str, sse_url: str, key: str, command: Sequence[str]) -> str:
-    """How Claude Code, Cursor, Claude Desktop and the MCP Inspector reach an HTTP server with `key`."""
+
+def http_configs(origin: str, key: str, command: Sequence[str], *, sse: bool = False) -> str:
+    """How Claude Code, Cursor, Claude Desktop and the MCP Inspector reach the server at `origin`.
+
+    With `sse` the configs name the legacy SSE endpoint; otherwise streamable HTTP at /mcp.
+    """
+    mcp_url, sse_url = f"{origin}/mcp", f"{origin}/sse"
+    url, kind = (sse_url, "sse") if sse else (mcp_url, "http")
     header = f"Authorization: Bearer {key}"
-    cursor = {"mcpServers": {"intervyo": {"url": mcp_url, "headers": {"Authorization": f"Bearer {key}"}}}}
-    desktop = _desktop(command, ["serve", "--transport", "stdio", "--sandbox"], env=None)
+    cursor = {"mcpServers": {"intervyo": {"url": url, "headers": {"Authorization": f"Bearer {key}"}}}}
+    # Claude Desktop only sends headers to remote servers through OAuth, so it gets its own stdio server.
+    desktop = _launch(command, _DESKTOP_ARGS, env=None)
     return "\n".join(
         [
-            f"MCP endpoint:  {mcp_url}   (legacy SSE: {sse_url})",
+            f"MCP endpoint:  {url}   (streamable HTTP: {mcp_url}; legacy SSE: {sse_url})",
             f"API key:       {key}",
             "",
             "Claude Code:",
-            f'  claude mcp add --transport http intervyo {mcp_url} --header "{header}"',
+            f'  claude mcp add --transport {kind} intervyo {url} --header "{header}"',
             "",
             "Cursor (.cursor/mcp.json):",
             _indent(json.dumps(cursor, indent=2)),
@@ -28,32 +36,33 @@ def http_configs(mcp_url: str, sse_url: str, key: str, command: Sequence[str]) -
             "Claude Desktop (claude_desktop_config.json; it starts its own stdio server with a sandbox):",
             _indent(json.dumps(desktop, indent=2)),
             "",
-            "MCP Inspector:",
-            f'  npx -y @modelcontextprotocol/inspector --cli {mcp_url} --header "{header}" '
-            "--method tools/list",
-            "  (without --cli it opens the web UI: transport Streamable HTTP, the URL, the same header)",
+            "MCP Inspector (Node >= 22):",
+            f'  npx -y @modelcontextprotocol/inspector --cli {url} --header "{header}" --method tools/list',
+            "  (without --cli it opens the web UI: pick the transport, the URL and the same header)",
         ]
     )
 
 
-def stdio_configs(command: Sequence[str], args: Sequence[str], key: str | None) -> str:
-    """How Claude Desktop, Cursor and Claude Code launch this server over stdio."""
-    env = {"INTERVYO_API_KEY": key} if key else None
-    desktop = _desktop(command, args, env=env)
+def stdio_configs(command: Sequence[str], args: Sequence[str], key: str) -> str:
+    """How Claude Desktop, Cursor and Claude Code launch this server over stdio (the key is implied)."""
+    config = _launch(command, args, env=None)
     launch = shlex.join([*command, *args])
-    env_flag = f" --env INTERVYO_API_KEY={key}" if key else ""
     return "\n".join(
         [
+            f"API key:       {key} (used automatically against the sandbox)",
+            "",
             "Claude Desktop (claude_desktop_config.json) or Cursor (.cursor/mcp.json):",
-            _indent(json.dumps(desktop, indent=2)),
+            _indent(json.dumps(config, indent=2)),
             "",
             "Claude Code:",
-            f"  claude mcp add intervyo{env_flag} -- {launch}",
+            f"  claude mcp add intervyo -- {launch}",
+            "",
+            "With a real key instead: drop --sandbox and add INTERVYO_API_KEY to the server's env.",
         ]
     )
 
 
-def _desktop(command: Sequence[str], args: Sequence[str], env: dict[str, str] | None) -> dict[str, object]:
+def _launch(command: Sequence[str], args: Sequence[str], env: dict[str, str] | None) -> dict[str, object]:
     entry: dict[str, object] = {"command": command[0], "args": [*command[1:], *args]}
     if env:
         entry["env"] = env

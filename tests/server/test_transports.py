@@ -57,6 +57,7 @@ async def test_stdio_with_the_sandbox_flag_needs_nothing_else(tmp_path) -> None:
     assert not result.is_error
     assert all(name.startswith(("list_", "get_", "wait_for_")) for name in names)
     assert "Claude Desktop" in printed
+    assert "iv_live_sandbox_demo" in printed
 
 
 async def test_legacy_sse_serves_the_tools(live_server, sandbox, connect) -> None:
@@ -162,3 +163,11 @@ async def _check_announced_configs(process: subprocess.Popen[str], connect) -> N
     async with connect(url, key) as client:
         result = await client.call_tool("list_agent_profiles", {})
     assert not result.is_error
+
+
+def test_the_sse_configs_name_the_sse_endpoint_and_transport() -> None:
+    from server.client_configs import http_configs
+
+    text = http_configs("http://127.0.0.1:9", "iv_live_sandbox_demo", ["intervyo-mcp"], sse=True)
+    assert "claude mcp add --transport sse intervyo http://127.0.0.1:9/sse" in text
+    assert '"url": "http://127.0.0.1:9/sse"' in text
