@@ -6,21 +6,23 @@ same selection and their `tools/list` is measured:
   minus formatting),
 - `model_bytes`: only name, description and inputSchema per tool, what clients typically put in the
   model's prompt (annotations, titles and outputSchema are often kept client-side),
+- `bytes_by_field`: where the bytes go (`"key":value` per field, summed over the tools),
 - tokens of each by the estimator in `bench.tokens`, and the largest tools and descriptions.
 """
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from bench import launch
-from bench.launch import VIEWS, View
+from bench.launch import VIEWS
 from bench.processes import Fleet
 from bench.stdio_probe import probe
 from bench.tokens import ESTIMATOR, estimate_tokens, word_pieces
 from bench.wire import compact
 
-__all__ = ["catalog_cost", "measure_context"]
+__all__ = ["catalog_cost", "measure_context", "shared_cost"]
 
 _MODEL_FIELDS = ("name", "description", "inputSchema")
 _TOP = 5
@@ -49,6 +51,10 @@ def catalog_cost(catalog: list[dict[str, Any]]) -> dict[str, Any]:
         for prop in tool.get("inputSchema", {}).get("properties", {}).values()
         if isinstance(prop, dict)
     ]
+    by_field: dict[str, int] = {}
+    for tool in catalog:
+        for key, value in tool.items():
+            by_field[key] = by_field.get(key, 0) + len(compact({key: value})) - 2
     return {
         "tools": len(catalog),
         "names": [tool["name"] for tool in catalog],
@@ -57,6 +63,7 @@ def catalog_cost(catalog: list[dict[str, Any]]) -> dict[str, Any]:
         "word_pieces": word_pieces(whole.decode()),
         "model_bytes": len(model_facing),
         "model_tokens": estimate_tokens(model_facing),
+        "bytes_by_field": dict(sorted(by_field.items(), key=lambda item: -item[1])),
         "with_all_four_hints": sum(1 for tool in catalog if _hinted(tool)),
         "with_output_schema": sum(1 for tool in catalog if tool.get("outputSchema")),
         "input_properties": len(properties),
@@ -87,25 +94,34 @@ def measure_context(
     default_catalogs: dict[str, list[dict[str, Any]]],
 ) -> dict[str, Any]:
     """Catalog costs per view; the default view reuses the catalogs the cold-start runs received."""
-    views: dict[str, dict[str, Any]] = {}
-    for view in VIEWS:
-        catalogs = (
-            dict(default_catalogs)
-            if view == "default"
-            else _catalogs(fleet, view, api_base_url, api_key, spec_path, timeout_s)
+    views: dict[str, dict[str, Any]] = {"default": {n: catalog_cost(c) for n, c in default_catalogs.items()}}
+    commands = {
+        (view, name): command
+        for view in VIEWS
+        if view != "default"
+        for name, command in (
+            ("ours", launch.ours_stdio(api_base_url, api_key, view)),
+            ("peer", launch.peer_stdio(spec_path, api_base_url, api_key, view)),
         )
-        views[view] = {name: catalog_cost(catalog) for name, catalog in catalogs.items()}
+    }
+    # Only the answers matter here, not the timing: every server starts at once.
+    with ThreadPoolExecutor(max_workers=len(commands)) as pool:
+        futures = {
+            key: pool.submit(probe, fleet, f"{key[1]}-stdio-{key[0]}", command, timeout_s)
+            for key, command in commands.items()
+        }
+        for (view, name), future in futures.items():
+            views.setdefault(view, {})[name] = catalog_cost(future.result().tools)
     return {"token_estimator": ESTIMATOR, "by_view": views}
 
 
-def _catalogs(
-    fleet: Fleet, view: View, api_base_url: str, api_key: str, spec_path: Any, timeout_s: float
-) -> dict[str, list[dict[str, Any]]]:
-    commands = {
-        "ours": launch.ours_stdio(api_base_url, api_key, view),
-        "peer": launch.peer_stdio(spec_path, api_base_url, api_key, view),
-    }
+def shared_cost(
+    ours: list[dict[str, Any]], peer: list[dict[str, Any]], names: dict[str, str]
+) -> dict[str, int]:
+    """Bytes of only the tools both servers offer (`names`: ours -> the peer's), like for like."""
+    peer_names = set(names.values())
     return {
-        name: probe(fleet, f"{name}-stdio-{view}", command, timeout_s).tools
-        for name, command in commands.items()
+        "tools": len(names),
+        "ours_bytes": sum(len(compact(tool)) for tool in ours if tool["name"] in names),
+        "peer_bytes": sum(len(compact(tool)) for tool in peer if tool["name"] in peer_names),
     }

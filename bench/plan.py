@@ -26,6 +26,7 @@ class Plan:
     cold_start_runs: int
     import_runs: int
     memory_sessions: int
+    throughput_warmup: bool = True  # one untimed call per client before each window
     call_timeout_s: float = 30.0
     start_timeout_s: float = 60.0
 
@@ -51,11 +52,12 @@ QUICK = Plan(
     warmup_calls=2,
     concurrency=(1, 8, 32, 128),
     throughput_rounds=1,
-    throughput_seconds=0.4,
+    throughput_seconds=0.3,
     throughput_max_calls=2_000,
     cold_start_runs=1,
     import_runs=1,
     memory_sessions=10,
+    throughput_warmup=False,
     call_timeout_s=15.0,
     start_timeout_s=30.0,
 )

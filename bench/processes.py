@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -102,6 +103,7 @@ class Fleet:
     def __init__(self, log_dir: Path) -> None:
         self.log_dir = log_dir
         self._children: list[Child] = []
+        self._lock = threading.Lock()
 
     def __enter__(self) -> Fleet:
         self.log_dir.mkdir(parents=True, exist_ok=True)
@@ -137,17 +139,23 @@ class Fleet:
         finally:
             log.close()
         child = Child(name, popen, log_path, base_url)
-        self._children.append(child)
+        with self._lock:
+            self._children.append(child)
         return child
 
     def stop(self, child: Child) -> None:
         stop(child)
-        if child in self._children:
-            self._children.remove(child)
+        with self._lock:
+            if child in self._children:
+                self._children.remove(child)
 
     def stop_all(self) -> None:
-        while self._children:
-            self.stop(self._children[-1])
+        while True:
+            with self._lock:
+                if not self._children:
+                    return
+                child = self._children[-1]
+            self.stop(child)
 
 
 def python() -> str:

@@ -65,6 +65,10 @@ def compute_ratios(results: dict[str, Any]) -> dict[str, Any]:
     ratios["tools_list_bytes_ours_over_peer"] = _ratio(
         views["default"]["ours"]["bytes"], views["default"]["peer"]["bytes"]
     )
+    shared = results["context"]["default_shared_tools"]
+    ratios["tools_list_bytes_ours_over_peer_shared_tools"] = _ratio(
+        shared["ours_bytes"], shared["peer_bytes"]
+    )
     for view, costs in views.items():
         ratios[f"tools_list_bytes_ours_over_peer_{view}"] = _ratio(
             costs["ours"]["bytes"], costs["peer"]["bytes"]

@@ -156,6 +156,19 @@ def _context(results: dict[str, Any]) -> list[str]:
             rows,
         ),
         "",
+        f"Only the {results['context']['default_shared_tools']['tools']} tools both offer (default view): "
+        f"ours {results['context']['default_shared_tools']['ours_bytes']} bytes, peer "
+        f"{results['context']['default_shared_tools']['peer_bytes']} "
+        f"(ratio {_num(results['ratios']['tools_list_bytes_ours_over_peer_shared_tools'])}).",
+        "",
+        "Where the bytes go in the default view (bytes per field, all tools):",
+        "",
+        *[
+            f"- {name}: "
+            + ", ".join(f"{field} {size}" for field, size in views["default"][name]["bytes_by_field"].items())
+            for name in ("ours", "peer")
+        ],
+        "",
         "Largest tool entries in the default view (bytes):",
         "",
     ]

@@ -18,7 +18,7 @@ from typing import Any
 
 from bench import chart, report
 from bench.coldstart import measure_cold_start, measure_imports
-from bench.context import measure_context
+from bench.context import measure_context, shared_cost
 from bench.latency import measure_latency
 from bench.machine import describe
 from bench.memory import measure_memory
@@ -53,6 +53,9 @@ async def _measure(plan: Plan, fleet: Fleet, work_dir: Path, api_key: str, progr
     import_time = measure_imports(plan.import_runs)
     progress("tools/list context cost")
     context = measure_context(fleet, rig.api_base_url, api_key, rig.spec_path, timeout, catalogs)
+    context["default_shared_tools"] = shared_cost(
+        catalogs["ours"], catalogs["peer"], {ours: peer.name for ours, peer in rig.peer_map.tools.items()}
+    )
     progress("memory")
     memory = await measure_memory(rig)
     progress("result sizes")
