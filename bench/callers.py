@@ -18,7 +18,7 @@ import httpx2
 
 import tools
 from bench.mapping import PeerMap
-from bench.wire import McpSession, RpcError
+from bench.wire import HANDSHAKE, McpSession, RpcError
 
 __all__ = ["CALL_ERRORS", "Caller", "DirectCaller", "McpCaller", "Outcome"]
 
@@ -68,8 +68,10 @@ class McpCaller:
         self._map = peer_map
 
     @classmethod
-    async def open(cls, client: httpx2.AsyncClient, url: str, peer_map: PeerMap | None = None) -> McpCaller:
-        session = McpSession(client, url)
+    async def open(
+        cls, client: httpx2.AsyncClient, url: str, peer_map: PeerMap | None = None, era: str = HANDSHAKE
+    ) -> McpCaller:
+        session = McpSession(client, url, era=era)
         await session.open()
         return cls(session, peer_map)
 

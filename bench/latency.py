@@ -4,7 +4,8 @@ Each contender gets one client (one MCP session, or one keep-alive connection fo
 and per tool, call i of every contender is made before call i+1 of any, in an order that rotates every
 round, so a noisy neighbour slows all three alike. Warm-up calls are not timed. Reported per tool and
 contender: p50/p90/p99 over every timed call (milliseconds), the spread of the per-round medians, and
-the calls that did not succeed.
+the calls that did not succeed. Run once with MCP clients in the handshake era (2025-11-25, the
+headline figure) and once in the stateless 2026-07-28 era.
 """
 
 from __future__ import annotations
@@ -15,12 +16,14 @@ from typing import Any
 from bench.callers import CALL_ERRORS, Caller
 from bench.rig import CONTENDERS, Contender, Rig, rotated
 from bench.stats import median, spread, summarize
+from bench.wire import HANDSHAKE
 from bench.workload import LATENCY_TOOLS
 
 __all__ = ["measure_latency"]
 
 
-async def measure_latency(rig: Rig) -> dict[str, Any]:
+async def measure_latency(rig: Rig, era: str = HANDSHAKE) -> dict[str, Any]:
+    """Latency with MCP clients in `era` (the API has no era; it is measured alongside either way)."""
     plan = rig.plan
     clients = {c: rig.client(c, 1) for c in CONTENDERS}
     callers: dict[Contender, Caller] = {}
@@ -29,7 +32,7 @@ async def measure_latency(rig: Rig) -> dict[str, Any]:
     failures = {c: {t: 0 for t in LATENCY_TOOLS} for c in CONTENDERS}
     try:
         for contender in CONTENDERS:
-            callers[contender] = await rig.caller(contender, clients[contender])
+            callers[contender] = await rig.caller(contender, clients[contender], era)
         for tool in LATENCY_TOOLS:
             for _ in range(plan.warmup_calls):
                 for contender in CONTENDERS:
@@ -60,6 +63,7 @@ async def measure_latency(rig: Rig) -> dict[str, Any]:
             await client.aclose()
     return {
         "unit": "ms",
+        "protocol_version": era,
         "calls_per_round": plan.latency_calls,
         "rounds": plan.latency_rounds,
         "by_contender": {

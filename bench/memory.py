@@ -21,7 +21,8 @@ _MIB = 1024 * 1024
 
 
 def _rss_mib(pid: int) -> float:
-    return psutil.Process(pid).memory_info().rss / _MIB
+    rss: int = psutil.Process(pid).memory_info().rss
+    return rss / _MIB
 
 
 async def measure_memory(rig: Rig) -> dict[str, Any]:

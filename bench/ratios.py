@@ -43,6 +43,10 @@ def compute_ratios(results: dict[str, Any]) -> dict[str, Any]:
         by_tool = {t: _ratio(latency["ours"][t]["p50"], latency[other][t]["p50"]) for t in LATENCY_TOOLS}
         ratios[f"latency_p50_ours_over_{other}"] = _geomean(list(by_tool.values()))
         ratios[f"latency_p50_ours_over_{other}_by_tool"] = by_tool
+    modern = results["latency_modern_era"]["by_contender"]
+    for other in ("peer", "direct"):
+        by_tool = {t: _ratio(modern["ours"][t]["p50"], modern[other][t]["p50"]) for t in LATENCY_TOOLS}
+        ratios[f"latency_p50_ours_over_{other}_modern_era"] = _geomean(list(by_tool.values()))
     latency_p90 = {t: _ratio(latency["ours"][t]["p90"], latency["peer"][t]["p90"]) for t in LATENCY_TOOLS}
     ratios["latency_p90_ours_over_peer"] = _geomean(list(latency_p90.values()))
 

@@ -39,9 +39,7 @@ def _targets(results: dict[str, Any]) -> list[str]:
     return ["## Targets", "", *_table(["ratio", "value", "target", "verdict"], rows)]
 
 
-def _latency(results: dict[str, Any]) -> list[str]:
-    latency = results["latency"]["by_contender"]
-    ratios = results["ratios"]
+def _latency_rows(latency: dict[str, Any]) -> list[list[str]]:
     rows = []
     for tool in LATENCY_TOOLS:
         cells = [f"`{tool}`"]
@@ -49,17 +47,31 @@ def _latency(results: dict[str, Any]) -> list[str]:
             s = latency[contender][tool]
             failed = f", {s['failures']} failed" if s["failures"] else ""
             cells.append(f"{_num(s['p50'])} / {_num(s['p90'])} / {_num(s['p99'])}{failed}")
-        cells.append(_num(ratios["latency_p50_ours_over_direct_by_tool"][tool]))
-        cells.append(_num(ratios["latency_p50_ours_over_peer_by_tool"][tool]))
+        for other in ("direct", "peer"):
+            ours, theirs = latency["ours"][tool]["p50"], latency[other][tool]["p50"]
+            cells.append(_num(ours / theirs if ours and theirs else None))
         rows.append(cells)
+    return rows
+
+
+def _latency(results: dict[str, Any]) -> list[str]:
     plan = results["plan"]
+    header = ["tool", "direct", "ours", "peer", "ours/direct p50", "ours/peer p50"]
+    ratios = results["ratios"]
     return [
         "## 1. Latency of one call (ms, p50 / p90 / p99)",
         "",
         f"{plan['latency_rounds']} rounds x {plan['latency_calls']} calls per tool and contender, "
-        "one client, contenders interleaved call by call.",
+        "one client, contenders interleaved call by call. MCP clients in the 2025-11-25 handshake era "
+        "(one session each):",
         "",
-        *_table(["tool", "direct", "ours", "peer", "ours/direct p50", "ours/peer p50"], rows),
+        *_table(header, _latency_rows(results["latency"]["by_contender"])),
+        "",
+        "The same with MCP clients in the stateless 2026-07-28 era (no session; geometric-mean ratios "
+        f"ours/peer {_num(ratios['latency_p50_ours_over_peer_modern_era'])}, "
+        f"ours/direct {_num(ratios['latency_p50_ours_over_direct_modern_era'])}):",
+        "",
+        *_table(header, _latency_rows(results["latency_modern_era"]["by_contender"])),
     ]
 
 

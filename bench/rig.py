@@ -24,7 +24,7 @@ from bench.callers import Caller, DirectCaller, McpCaller
 from bench.mapping import PeerMap
 from bench.plan import Plan
 from bench.processes import LOOPBACK, Child, Fleet, free_port
-from bench.wire import McpSession
+from bench.wire import HANDSHAKE, McpSession
 from bench.workload import Fixtures, Workload
 
 __all__ = ["CONTENDERS", "Contender", "Rig", "rotated"]
@@ -109,12 +109,12 @@ class Rig:
         headers = {"authorization": f"Bearer {self.api_key}"} if contender == "ours" else {}
         return httpx2.AsyncClient(headers=headers, limits=limits, timeout=timeout)
 
-    async def caller(self, contender: Contender, client: httpx2.AsyncClient) -> Caller:
-        """A new client of `contender` over `client` (for MCP contenders, a new session)."""
+    async def caller(self, contender: Contender, client: httpx2.AsyncClient, era: str = HANDSHAKE) -> Caller:
+        """A new client of `contender` over `client` (for MCP contenders, a new session in `era`)."""
         if contender == "direct":
             return DirectCaller(client)
         peer_map = self.peer_map if contender == "peer" else None
-        return await McpCaller.open(client, self.mcp_url(contender), peer_map)
+        return await McpCaller.open(client, self.mcp_url(contender), peer_map, era)
 
     def pids(self) -> dict[str, int]:
         return {"sandbox": self.sandbox.pid, **{name: child.pid for name, child in self.servers.items()}}

@@ -28,6 +28,7 @@ from bench.ratios import compute_ratios, judge
 from bench.result_size import measure_result_size
 from bench.rig import Rig
 from bench.throughput import measure_throughput
+from bench.wire import MODERN
 
 __all__ = ["OUTPUTS", "PEER_NOTES", "run"]
 
@@ -60,8 +61,10 @@ async def _measure(plan: Plan, fleet: Fleet, work_dir: Path, api_key: str, progr
     memory = await measure_memory(rig)
     progress("result sizes")
     result_size = await measure_result_size(rig)
-    progress("latency")
+    progress("latency (2025-11-25 handshake era)")
     latency = await measure_latency(rig)
+    progress("latency (2026-07-28 stateless era)")
+    latency_modern = await measure_latency(rig, MODERN)
     progress("throughput")
     throughput = await measure_throughput(rig)
     return {
@@ -73,6 +76,7 @@ async def _measure(plan: Plan, fleet: Fleet, work_dir: Path, api_key: str, progr
             "notes": list(PEER_NOTES),
         },
         "latency": latency,
+        "latency_modern_era": latency_modern,
         "throughput": throughput,
         "cold_start": cold_start,
         "import_time": import_time,

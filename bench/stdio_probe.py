@@ -16,7 +16,7 @@ from typing import IO, Any
 
 from bench.launch import Command
 from bench.processes import Fleet
-from bench.wire import PROTOCOL_VERSION, compact
+from bench.wire import HANDSHAKE, compact
 
 __all__ = ["Probe", "ProbeError", "probe"]
 
@@ -86,7 +86,7 @@ def probe(fleet: Fleet, name: str, command: Command, timeout_s: float) -> Probe:
                 "id": 1,
                 "method": "initialize",
                 "params": {
-                    "protocolVersion": PROTOCOL_VERSION,
+                    "protocolVersion": HANDSHAKE,
                     "capabilities": {},
                     "clientInfo": {"name": "intervyo-bench", "version": "1"},
                 },

@@ -1,11 +1,13 @@
 """A minimal MCP client over streamable HTTP, written for measuring servers rather than for agents.
 
 The load generator must not be the bottleneck, and every contender must pay exactly the same client
-cost, so this client does only what the protocol requires: the 2025-11-25 handshake (`initialize`,
-`notifications/initialized`, then `Mcp-Session-Id` on every request, which is what Claude, Cursor and
-Inspector speak today), one POST per JSON-RPC request, and reading the answer from either a JSON body
-or an SSE stream. It keeps the raw bytes so sizes are measured as sent. The SDK's own `mcp.Client` is
-used separately, once per contender, to check that each server works with a real client.
+cost, so this client does only what the protocol requires, in either era:
+- `HANDSHAKE` (2025-11-25, what Claude, Cursor and Inspector speak today): `initialize`,
+  `notifications/initialized`, then `Mcp-Session-Id` on every request;
+- `MODERN` (2026-07-28, stateless): no handshake and no session; every request carries the
+  `Mcp-Method`/`Mcp-Name` headers and the protocol version and client capabilities in `params._meta`.
+One POST per JSON-RPC request; the answer is read from a JSON body or an SSE stream, and the raw
+bytes are kept so sizes are measured as sent.
 """
 
 from __future__ import annotations
@@ -17,9 +19,20 @@ from typing import Any
 
 import httpx2
 
-__all__ = ["PROTOCOL_VERSION", "McpSession", "Reply", "RpcError", "compact", "parse_body"]
+__all__ = [
+    "HANDSHAKE",
+    "MODERN",
+    "McpSession",
+    "Reply",
+    "RpcError",
+    "compact",
+    "parse_body",
+]
 
-PROTOCOL_VERSION = "2025-11-25"
+HANDSHAKE = "2025-11-25"
+MODERN = "2026-07-28"
+_CLIENT_INFO = {"name": "intervyo-bench", "version": "1"}
+_NAMED_PARAM = {"tools/call": "name", "prompts/get": "name", "resources/read": "uri"}
 
 _ACCEPT = "application/json, text/event-stream"
 
@@ -66,33 +79,49 @@ def parse_body(content_type: str, body: bytes, request_id: int) -> dict[str, Any
 class McpSession:
     """One MCP session over a shared `httpx2.AsyncClient` (the client owns connections and headers)."""
 
-    def __init__(self, client: httpx2.AsyncClient, url: str, headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        client: httpx2.AsyncClient,
+        url: str,
+        headers: dict[str, str] | None = None,
+        era: str = HANDSHAKE,
+    ) -> None:
         self._client = client
         self._url = url
         self._headers = {"accept": _ACCEPT, "content-type": "application/json", **(headers or {})}
         self._ids = itertools.count(1)
+        self.era = era
         self.session_id: str | None = None
 
-    async def open(self) -> Reply:
-        """The handshake: `initialize`, then `notifications/initialized`."""
-        reply = await self.request(
-            "initialize",
-            {
-                "protocolVersion": PROTOCOL_VERSION,
-                "capabilities": {},
-                "clientInfo": {"name": "intervyo-bench", "version": "1"},
-            },
+    async def open(self) -> None:
+        """The handshake (`initialize`, then `notifications/initialized`); nothing in the modern era."""
+        if self.era == MODERN:
+            self._headers["mcp-protocol-version"] = MODERN
+            return
+        await self.request(
+            "initialize", {"protocolVersion": HANDSHAKE, "capabilities": {}, "clientInfo": _CLIENT_INFO}
         )
-        self._headers["mcp-protocol-version"] = PROTOCOL_VERSION
+        self._headers["mcp-protocol-version"] = HANDSHAKE
         await self.notify("notifications/initialized")
-        return reply
 
     async def request(self, method: str, params: dict[str, Any] | None = None) -> Reply:
         request_id = next(self._ids)
         message: dict[str, Any] = {"jsonrpc": "2.0", "id": request_id, "method": method}
+        headers = self._headers
+        if self.era == MODERN:
+            meta = {
+                "io.modelcontextprotocol/protocolVersion": MODERN,
+                "io.modelcontextprotocol/clientCapabilities": {},
+                "io.modelcontextprotocol/clientInfo": _CLIENT_INFO,
+            }
+            params = {**(params or {}), "_meta": meta}
+            headers = {**headers, "mcp-method": method}
+            named = _NAMED_PARAM.get(method)
+            if named is not None:
+                headers["mcp-name"] = str(params[named])
         if params is not None:
             message["params"] = params
-        response = await self._client.post(self._url, content=compact(message), headers=self._headers)
+        response = await self._client.post(self._url, content=compact(message), headers=headers)
         if self.session_id is None and "mcp-session-id" in response.headers:
             self.session_id = response.headers["mcp-session-id"]
             self._headers["mcp-session-id"] = self.session_id
@@ -104,6 +133,7 @@ class McpSession:
         return Reply(answer["result"], len(response.content))
 
     async def notify(self, method: str) -> None:
+        """A notification (handshake era only: the modern era has no client-to-server ones)."""
         message = {"jsonrpc": "2.0", "method": method}
         response = await self._client.post(self._url, content=compact(message), headers=self._headers)
         if response.status_code >= 300:
@@ -125,6 +155,6 @@ class McpSession:
 
     async def close(self) -> None:
         """End the session (DELETE), ignoring a server that does not support it."""
-        if self.session_id is not None:
+        if self.session_id is not None and self.era == HANDSHAKE:
             await self._client.delete(self._url, headers=self._headers)
             self.session_id = None

@@ -56,9 +56,9 @@ class Fixtures:
 async def _rows(api: httpx2.AsyncClient, path: str, query: dict[str, str]) -> list[dict[str, Any]]:
     response = await api.get(path, params=query)
     response.raise_for_status()
-    body = response.json()
-    rows = body.get("data", body.get("items", [])) if isinstance(body, dict) else body
-    return [row for row in rows if isinstance(row, dict)]
+    body: Any = response.json()
+    rows: Any = body.get("data") or body.get("items") or [] if isinstance(body, dict) else body
+    return [row for row in rows if isinstance(row, dict)] if isinstance(rows, list) else []
 
 
 class Workload:

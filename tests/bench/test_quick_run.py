@@ -79,9 +79,10 @@ def test_quick_run_measures_every_figure_for_every_contender(
     _, r = quick_run
     results: dict[str, dict[str, dict[str, object]]] = r  # type: ignore[assignment]
     for contender in _CONTENDERS:
-        latency = results["latency"]["by_contender"][contender]
-        assert isinstance(latency, dict)
-        assert all(latency[tool]["n"] > 0 for tool in _TOOLS), latency
+        for figure in ("latency", "latency_modern_era"):
+            latency = results[figure]["by_contender"][contender]
+            assert isinstance(latency, dict)
+            assert all(latency[tool]["n"] > 0 for tool in _TOOLS), (figure, latency)
         levels = results["throughput"]["by_contender"][contender]
         assert isinstance(levels, dict)
         assert sorted(levels, key=int) == ["1", "8", "32", "128"]
