@@ -14,8 +14,24 @@ validation -> upstream call -> shaped result. The modules, one concept each:
     results      upstream answers -> the tools' structured results
     rendering    the short text beside each structured result
     tool_calls   the tools/list and tools/call handlers
-    factory      builds the MCP `Server` from settings (the seam for resources, prompts, ...)
-    app          the ASGI app: /mcp (both protocol eras), /sse + /messages/, /healthz
+    reads        catalog reads under one caller's key, for everything below; not-found errors
+    uris         the resource URIs (scorecard, transcript, evaluation template) and parsing them
+    untrusted    fencing candidate-authored text as data, never instructions
+    scorecards   a session's scorecard document, or "not ready: status is X"
+    transcripts  a session's transcript from its presigned link (no key sent), turns fenced
+    pipelines    an evaluation template with its stages and their agent profiles, as one document
+    resources    resources/list, resources/templates/list, resources/read
+    composite_tools  get_scorecard, get_transcript, wait_for_scorecard; joined with the catalog's tools
+    bus          the subscription bus seam (Protocol) and its in-memory implementation
+    redis_bus    the Redis pub/sub bus, for several replicas
+    poller       the watchlist of subscribed sessions (keys in memory only) and the bounded-rate poller
+    subscriptions  resources/subscribe (2025 era), subscriptions/listen (2026 era), delivery
+    webhooks     POST /webhooks/intervyo: HMAC signature, freshness, replay refusal
+    live         the bus, subscriptions, poller or webhooks of one process, and their lifespan
+    prompts      the workflow prompts (and manifest.json's prompt entries)
+    completions  completion/complete from the caller's own ids
+    factory      builds the MCP `Server` from settings: the one place handlers are wired in
+    app          the ASGI app: /mcp (both protocol eras), /sse + /messages/, /healthz, /webhooks/intervyo
     serving      running a transport: stdio, or uvicorn on a pre-bound socket
     logs         stderr logging with keys masked
     client_configs  the client configs `--sandbox` prints
