@@ -18,13 +18,14 @@ def http_configs(origin: str, key: str, command: Sequence[str], *, sse: bool = F
     """
     mcp_url, sse_url = f"{origin}/mcp", f"{origin}/sse"
     url, kind = (sse_url, "sse") if sse else (mcp_url, "http")
+    also = f"streamable HTTP: {mcp_url}" if sse else f"legacy SSE: {sse_url}"
     header = f"Authorization: Bearer {key}"
     cursor = {"mcpServers": {"intervyo": {"url": url, "headers": {"Authorization": f"Bearer {key}"}}}}
     # Claude Desktop only sends headers to remote servers through OAuth, so it gets its own stdio server.
     desktop = _launch(command, _DESKTOP_ARGS, env=None)
     return "\n".join(
         [
-            f"MCP endpoint:  {url}   (streamable HTTP: {mcp_url}; legacy SSE: {sse_url})",
+            f"MCP endpoint:  {url}   ({also})",
             f"API key:       {key}",
             "",
             "Claude Code:",
