@@ -1,4 +1,7 @@
-"""Every tool's contract as a model sees it: names, descriptions, hints, schemas."""
+"""Every tool's contract as a model sees it: names, descriptions, hints, schemas.
+
+Parametrised over `tools.TOOLS`: the catalog's operations and the server's composite tools alike.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +12,13 @@ import pytest
 from jsonschema import Draft202012Validator
 
 import tools
-from tools import Operation
+from tools import Composite, Operation
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 _HINTS = ("read_only_hint", "destructive_hint", "idempotent_hint", "open_world_hint")
 
 
-def _ids(op: Operation) -> str:
+def _ids(op: Operation | Composite) -> str:
     return op.name
 
 
@@ -27,21 +30,21 @@ def _properties(schema: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     return found
 
 
-@pytest.mark.parametrize("op", tools.CATALOG, ids=_ids)
-def test_tool_name_is_short_snake_case_and_unique(op: Operation) -> None:
+@pytest.mark.parametrize("op", tools.TOOLS, ids=_ids)
+def test_tool_name_is_short_snake_case_and_unique(op: Operation | Composite) -> None:
     assert _NAME.match(op.tool.name)
-    assert [o.name for o in tools.CATALOG].count(op.name) == 1
+    assert [o.name for o in tools.TOOLS].count(op.name) == 1
 
 
-@pytest.mark.parametrize("op", tools.CATALOG, ids=_ids)
-def test_tool_has_a_title_and_a_description_written_for_a_model(op: Operation) -> None:
+@pytest.mark.parametrize("op", tools.TOOLS, ids=_ids)
+def test_tool_has_a_title_and_a_description_written_for_a_model(op: Operation | Composite) -> None:
     assert op.tool.title
     assert op.tool.description is not None
     assert 40 <= len(op.tool.description) <= 600
 
 
-@pytest.mark.parametrize("op", tools.CATALOG, ids=_ids)
-def test_tool_sets_all_four_annotations_explicitly(op: Operation) -> None:
+@pytest.mark.parametrize("op", tools.TOOLS, ids=_ids)
+def test_tool_sets_all_four_annotations_explicitly(op: Operation | Composite) -> None:
     annotations = op.tool.annotations
     assert annotations is not None
     wire = annotations.model_dump(by_alias=True, exclude_unset=True)
@@ -52,8 +55,8 @@ def test_tool_sets_all_four_annotations_explicitly(op: Operation) -> None:
         assert annotations.destructive_hint is False
 
 
-@pytest.mark.parametrize("op", tools.CATALOG, ids=_ids)
-def test_input_schema_is_a_valid_described_object(op: Operation) -> None:
+@pytest.mark.parametrize("op", tools.TOOLS, ids=_ids)
+def test_input_schema_is_a_valid_described_object(op: Operation | Composite) -> None:
     schema = op.tool.input_schema
     Draft202012Validator.check_schema(schema)
     assert schema["type"] == "object"
@@ -63,8 +66,8 @@ def test_input_schema_is_a_valid_described_object(op: Operation) -> None:
         assert prop.get("description"), f"{op.name}: {path} has no description"
 
 
-@pytest.mark.parametrize("op", tools.CATALOG, ids=_ids)
-def test_output_schema_is_a_valid_object(op: Operation) -> None:
+@pytest.mark.parametrize("op", tools.TOOLS, ids=_ids)
+def test_output_schema_is_a_valid_object(op: Operation | Composite) -> None:
     schema = op.tool.output_schema
     assert schema is not None
     Draft202012Validator.check_schema(schema)
