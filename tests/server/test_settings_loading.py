@@ -1,0 +1,63 @@
+"""Settings are read once: INTERVYO_* from the environment, command-line flags winning."""
+
+from __future__ import annotations
+
+import pytest
+
+import tools
+from server.settings import Settings, SettingsError
+
+
+def test_environment_values_are_typed_and_lists_are_comma_separated() -> None:
+    settings = Settings.load(
+        {
+            "INTERVYO_TOOLSETS": "sessions, participants",
+            "INTERVYO_READ_ONLY": "true",
+            "INTERVYO_PORT": "9000",
+            "INTERVYO_ALLOWED_HOSTS": "mcp.example.com,mcp.example.com:443",
+            "INTERVYO_API_BASE_URL": "https://staging.intervyo.ai/api/v1/",
+            "UNRELATED": "ignored",
+        }
+    )
+    assert settings.toolsets == ("sessions", "participants")
+    assert settings.read_only is True
+    assert settings.port == 9000
+    assert settings.allowed_hosts == ("mcp.example.com", "mcp.example.com:443")
+    assert settings.api_base_url == "https://staging.intervyo.ai/api/v1"
+
+
+def test_flags_win_over_the_environment_and_unset_flags_change_nothing() -> None:
+    settings = Settings.load({"INTERVYO_PORT": "9000", "INTERVYO_HOST": "::1"}, {"port": 9100, "host": None})
+    assert (settings.port, settings.host) == (9100, "::1")
+
+
+def test_a_subcommands_defaults_yield_to_the_environment() -> None:
+    assert Settings.load({}, defaults={"transport": "http"}).transport == "http"
+    assert Settings.load({"INTERVYO_TRANSPORT": "sse"}, defaults={"transport": "http"}).transport == "sse"
+
+
+def test_all_and_default_name_the_toolset_groups() -> None:
+    assert Settings.load({"INTERVYO_TOOLSETS": "all"}).toolsets == tools.TOOLSETS
+    assert Settings.load({}).toolsets == tools.DEFAULT_TOOLSETS
+    assert "code_execution" not in Settings.load({"INTERVYO_TOOLSETS": "default"}).toolsets
+
+
+@pytest.mark.parametrize(
+    ("environ", "flags", "source"),
+    [
+        ({"INTERVYO_TOOLSETS": "payroll"}, {}, "INTERVYO_TOOLSETS"),
+        ({}, {"toolsets": "payroll"}, "--toolsets"),
+        ({"INTERVYO_API_BASE_URL": "https://user:iv_live_pw@evil.example"}, {}, "INTERVYO_API_BASE_URL"),
+        ({"INTERVYO_RETRIES": "iv_live_secret"}, {}, "INTERVYO_RETRIES"),
+    ],
+)
+def test_a_bad_value_names_its_source_and_never_echoes_the_value(environ, flags, source) -> None:
+    with pytest.raises(SettingsError) as caught:
+        Settings.load(environ, flags)
+    message = str(caught.value)
+    assert message.startswith(f"{source}: ")
+    assert "iv_live" not in message
+
+
+def test_the_key_is_not_in_the_settings_repr() -> None:
+    assert "iv_live_secret" not in repr(Settings.load({"INTERVYO_API_KEY": "iv_live_secret"}))
