@@ -20,6 +20,7 @@ documented `error` sentence is passed on, shortened, with the caller's key redac
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -233,12 +234,14 @@ def from_status(
             ),
         )
     if status == 429:
-        wait = f"in {retry_after_s:g} s" if retry_after_s is not None else "in a little while"
+        # Whole seconds, rounded up: a model cannot act on "0.37 s", and early is worse than late.
+        seconds = max(1, math.ceil(retry_after_s)) if retry_after_s is not None else None
+        wait = f"in {seconds} s" if seconds is not None else "in a little while"
         return RateLimited(
             status=429,
             message=f"intervyo is rate-limiting this API key. Retry {tool} {wait}.",
             retryable=True,
-            retry_after_s=retry_after_s,
+            retry_after_s=seconds,
         )
     if status == 502 and op.toolset == "code_execution":
         return UpstreamError(
