@@ -65,8 +65,20 @@ def settings_table() -> str:
     return "\n".join(rows) + "\n"
 
 
+def prompt_table() -> str:
+    """The README's prompt table, from the prompt declarations."""
+    from server.prompts import PROMPTS
+
+    rows = ["| Prompt | What it does | Arguments |", "|---|---|---|"]
+    for spec in PROMPTS:
+        arguments = ", ".join(f"`{a.name}`" + ("" if a.required else " (optional)") for a in spec.arguments)
+        rows.append(f"| `{spec.name}` | {spec.description} | {arguments} |")
+    return "\n".join(rows) + "\n"
+
+
 def readme(text: str) -> str:
-    return replace_block(replace_block(text, "tools", tool_table()), "settings", settings_table())
+    text = replace_block(replace_block(text, "tools", tool_table()), "settings", settings_table())
+    return replace_block(text, "prompts", prompt_table())
 
 
 TARGETS = [Target(ROOT / "README.md", readme)]
