@@ -15,12 +15,13 @@ from functools import partial
 
 import anyio.to_thread
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from sandbox.auth import authenticate, require_scope
 from sandbox.errors import ApiError
 from sandbox.handlers import HANDLERS, OUTSIDE_TRANSACTION
+from sandbox.responses import ApiJSONResponse
 from sandbox.runtime import Runtime
 from sandbox.validation import parse_arguments
 from tools import CATALOG
@@ -98,7 +99,7 @@ def _handle(
         return error.response()
     except Exception:
         _log.exception("sandbox handler failed: %s", operation.name)
-        return JSONResponse({"error": "Internal error in the sandbox"}, status_code=500)
+        return ApiJSONResponse({"error": "Internal error in the sandbox"}, status_code=500)
     if reply.body is None:
         return Response(status_code=reply.status)
-    return JSONResponse(reply.body, status_code=reply.status)
+    return ApiJSONResponse(reply.body, status_code=reply.status)

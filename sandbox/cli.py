@@ -64,8 +64,10 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Parse `argv`, then serve until interrupted; 2 on bad input."""
-    parser = _parser()
-    args = parser.parse_args(argv)
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exit_:  # --help, or bad input already reported in one line
+        return exit_.code if isinstance(exit_.code, int) else 2
     try:
         config = _config(args)
         if not args.allow_remote and not _is_loopback(args.host):

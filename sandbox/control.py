@@ -21,13 +21,14 @@ from typing import Any, cast
 
 import anyio.to_thread
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from sandbox.api import request_origin
 from sandbox.auth import authenticate, require_scope
 from sandbox.errors import ApiError, NotFound, ValidationFailed
 from sandbox.lifecycle import Target, advance
+from sandbox.responses import ApiJSONResponse
 from sandbox.runtime import Runtime
 from sandbox.session_view import render_session
 from sandbox.validation import parse_uuid
@@ -48,7 +49,7 @@ def control_routes(runtime: Runtime) -> list[Route]:
 
 
 async def _health(request: Request) -> Response:
-    return JSONResponse({"ok": True})
+    return ApiJSONResponse({"ok": True})
 
 
 async def _advance(runtime: Runtime, request: Request) -> Response:
@@ -73,7 +74,7 @@ def _advance_sync(
             if doc is None:
                 raise NotFound("Session not found")
             advance(runtime, grant.workspace_id, doc, target)
-        return JSONResponse({"data": render_session(runtime, origin, doc)})
+        return ApiJSONResponse({"data": render_session(runtime, origin, doc)})
     except ApiError as error:
         return error.response()
 
@@ -108,8 +109,8 @@ async def _transcript(runtime: Runtime, request: Request) -> Response:
         partial(_signed_session, runtime, request, "transcripts", expiring=True)
     )
     if doc is None or not doc.get("_transcript"):
-        return JSONResponse({"error": "This link is invalid or has expired"}, status_code=403)
-    return JSONResponse({"session_id": doc["id"], "turns": doc["_transcript"]})
+        return ApiJSONResponse({"error": "This link is invalid or has expired"}, status_code=403)
+    return ApiJSONResponse({"session_id": doc["id"], "turns": doc["_transcript"]})
 
 
 async def _recording(runtime: Runtime, request: Request) -> Response:
@@ -117,7 +118,7 @@ async def _recording(runtime: Runtime, request: Request) -> Response:
         partial(_signed_session, runtime, request, "recordings", expiring=True)
     )
     if doc is None or not doc.get("scored_at"):
-        return JSONResponse({"error": "This link is invalid or has expired"}, status_code=403)
+        return ApiJSONResponse({"error": "This link is invalid or has expired"}, status_code=403)
     return Response(_silent_wav(), media_type="audio/wav")
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from starlette.responses import JSONResponse
+from sandbox.responses import ApiJSONResponse
 
 __all__ = [
     "ApiError",
@@ -56,8 +56,8 @@ class ApiError(Exception):
     def headers(self) -> dict[str, str]:
         return {}
 
-    def response(self) -> JSONResponse:
-        return JSONResponse(self.body(), status_code=self.status, headers=self.headers())
+    def response(self) -> ApiJSONResponse:
+        return ApiJSONResponse(self.body(), status_code=self.status, headers=self.headers())
 
 
 class ValidationFailed(ApiError):

@@ -36,13 +36,14 @@ import anyio
 import anyio.to_thread
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sandbox.api import API_PREFIX
 from sandbox.auth import API_KEY_HEADER, authenticate
 from sandbox.errors import ApiError, NotFound, ValidationFailed
+from sandbox.responses import ApiJSONResponse
 from sandbox.runtime import Runtime
 from sandbox.validation import issues_of
 
@@ -173,7 +174,7 @@ class FaultMiddleware:
             fault.retry_after if fault.retry_after is not None else (1 if fault.status == 429 else None)
         )
         retry_headers = {} if retry_after is None else {"Retry-After": str(retry_after)}
-        response = JSONResponse(
+        response = ApiJSONResponse(
             {"error": f"Injected fault ({fault.status})"}, fault.status, headers=retry_headers
         )
         await response(scope, receive, send)
@@ -195,7 +196,7 @@ async def _faults(runtime: Runtime, registry: FaultRegistry, request: Request) -
     try:
         key = await _key(runtime, request)
         if request.method == "GET":
-            return JSONResponse({"data": [_public(f) for f in registry.of(key)]})
+            return ApiJSONResponse({"data": [_public(f) for f in registry.of(key)]})
         if request.method == "DELETE":
             registry.clear(key)
             return Response(status_code=204)
@@ -205,7 +206,7 @@ async def _faults(runtime: Runtime, registry: FaultRegistry, request: Request) -
             raise ValidationFailed(issues_of(exc)) from None
         except ValueError:
             raise ValidationFailed.at([], "Malformed JSON body") from None
-        return JSONResponse({"data": _public(registry.add(key, spec))}, status_code=201)
+        return ApiJSONResponse({"data": _public(registry.add(key, spec))}, status_code=201)
     except ApiError as error:
         return error.response()
 

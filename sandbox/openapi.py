@@ -14,11 +14,12 @@ from typing import Any
 
 from pydantic import BaseModel
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from sandbox.api import API_PREFIX
 from sandbox.auth import API_KEY_HEADER
+from sandbox.responses import ApiJSONResponse
 from sandbox.validation import wire_name
 from tools import CATALOG
 from tools.operation import Operation, compact_schema
@@ -95,7 +96,7 @@ def openapi_route() -> Route:
 
 
 async def _serve(request: Request) -> Response:
-    return JSONResponse(openapi_document())
+    return ApiJSONResponse(openapi_document())
 
 
 @functools.cache

@@ -106,7 +106,13 @@ def _bind(host: str, port: int) -> socket.socket:
 
 
 def _server(app: Starlette) -> uvicorn.Server:
+    # log_config=None: an embedding process (the MCP server, a test run) keeps its own logging set-up.
     config = uvicorn.Config(
-        app, log_level="warning", access_log=False, lifespan="on", timeout_graceful_shutdown=5
+        app,
+        log_config=None,
+        log_level="warning",
+        access_log=False,
+        lifespan="on",
+        timeout_graceful_shutdown=5,
     )
     return uvicorn.Server(config)

@@ -64,7 +64,9 @@ def run_confined(argv: list[str], workdir: Path, stdin: str, deadline: float) ->
         start_new_session=True,
     )
     try:
-        out, err = child.communicate(stdin.encode("utf-8"), timeout=max(0.0, deadline - time.monotonic()))
+        out, err = child.communicate(
+            stdin.encode("utf-8", errors="replace"), timeout=max(0.0, deadline - time.monotonic())
+        )
         timed_out = False
     except subprocess.TimeoutExpired:
         _kill_group(child)

@@ -52,7 +52,7 @@ def main() -> None:
     sys.argv = ["solution.py"]
     results = []
     for text in cases:
-        stdin, stdout, stderr = _stream(text.encode("utf-8")), _stream(), _stream()
+        stdin, stdout, stderr = _stream(text.encode("utf-8", errors="replace")), _stream(), _stream()
         sys.stdin, sys.stdout, sys.stderr = stdin, stdout, stderr
         exit_code = 0
         started = time.perf_counter()

@@ -36,7 +36,7 @@ def run_tests(
     with tempfile.TemporaryDirectory(prefix="intervyo-run-") as tmp:
         workdir = Path(tmp)
         solution = workdir / f"solution{_SUFFIX[language]}"
-        solution.write_text(code, encoding="utf-8")
+        solution.write_text(code, encoding="utf-8", errors="replace")
         if batch:
             runs = _batched(
                 command, BATCH_HARNESS[language], solution, [c[0] for c in cases], workdir, deadline

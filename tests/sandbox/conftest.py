@@ -31,13 +31,24 @@ def served(sandbox_config: SandboxConfig) -> Iterator[RunningSandbox]:
 @pytest.fixture
 def connect(served: RunningSandbox) -> Iterator[Callable[..., Api]]:
     """`connect(key)` -> an `Api` with that key (None: no key header); all closed after the test."""
+    yield from _clients(served)
+
+
+@pytest.fixture(scope="module")
+def shared_connect() -> Iterator[Callable[..., Api]]:
+    """Like `connect`, on one default sandbox for the whole module: for tests that change nothing."""
+    with serve_in_thread(SandboxConfig()) as running:
+        yield from _clients(running)
+
+
+def _clients(running: RunningSandbox) -> Iterator[Callable[..., Api]]:
     clients: list[httpx2.Client] = []
 
     def make(key: str | None = DEMO_KEY) -> Api:
         headers = {} if key is None else {"x-api-key": key}
-        client = httpx2.Client(base_url=served.base_url, headers=headers, timeout=30)
+        client = httpx2.Client(base_url=running.base_url, headers=headers, timeout=30)
         clients.append(client)
-        return Api(client, served.origin)
+        return Api(client, running.origin)
 
     yield make
     for client in clients:
@@ -48,3 +59,8 @@ def connect(served: RunningSandbox) -> Iterator[Callable[..., Api]]:
 def api(connect: Callable[..., Api]) -> Api:
     """The demo key's client."""
     return connect(DEMO_KEY)
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"

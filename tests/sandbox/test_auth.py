@@ -29,10 +29,10 @@ def _call(api: Api, operation: Operation, resource_id: str) -> int:
 
 @pytest.mark.parametrize("operation", CATALOG, ids=lambda op: op.name)
 def test_every_operation_refuses_a_missing_or_unknown_key(
-    connect: Callable[..., Api], operation: Operation
+    shared_connect: Callable[..., Api], operation: Operation
 ) -> None:
-    assert _call(connect(None), operation, str(uuid4())) == 401
-    response = connect("iv_live_nobody").http.request(operation.method, _url(operation, str(uuid4())))
+    assert _call(shared_connect(None), operation, str(uuid4())) == 401
+    response = shared_connect("iv_live_nobody").http.request(operation.method, _url(operation, str(uuid4())))
     assert response.status_code == 401
     assert "error" in response.json()
 
@@ -42,9 +42,11 @@ WRITES = [op for op in CATALOG if op.scope is not None and op.scope not in READ_
 
 @pytest.mark.parametrize("operation", WRITES, ids=lambda op: op.name)
 def test_every_write_refuses_the_readonly_key_naming_the_scope(
-    connect: Callable[..., Api], operation: Operation
+    shared_connect: Callable[..., Api], operation: Operation
 ) -> None:
-    response = connect(READONLY_KEY).http.request(operation.method, _url(operation, str(uuid4())), json={})
+    response = shared_connect(READONLY_KEY).http.request(
+        operation.method, _url(operation, str(uuid4())), json={}
+    )
     assert response.status_code == 403
     assert response.json()["required_scope"] == operation.scope
 

@@ -1,12 +1,13 @@
-"""Persistence: a database file keeps every row (and the demo rows only once) across restarts."""
+"""Persistence across restarts (a database file keeps every row, the demo rows only once) and serving."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import httpx2
+import pytest
 
-from sandbox import DEMO_KEY, SandboxConfig, serve_in_thread
+from sandbox import DEMO_KEY, SandboxConfig, serve_async, serve_in_thread
 
 
 def test_rows_survive_a_restart_with_a_database_file(tmp_path: Path) -> None:
@@ -48,3 +49,11 @@ def test_a_sandbox_without_demo_data_starts_empty_but_with_keys() -> None:
     with serve_in_thread(SandboxConfig(seed_demo=False)) as running:
         response = httpx2.get(f"{running.base_url}/sessions", headers={"x-api-key": DEMO_KEY})
         assert response.json()["meta"]["total"] == 0
+
+
+@pytest.mark.anyio
+async def test_the_sandbox_also_serves_on_the_running_event_loop() -> None:
+    async with serve_async(SandboxConfig()) as running, httpx2.AsyncClient() as client:
+        assert running.base_url == f"http://127.0.0.1:{running.port}/api/v1"
+        response = await client.get(f"{running.base_url}/sessions", headers={"x-api-key": DEMO_KEY})
+        assert response.status_code == 200
