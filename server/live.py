@@ -35,7 +35,9 @@ class Live:
     def __init__(self, settings: Settings, reads: Reads) -> None:
         self.bus = bus_for(settings)
         self.watchlist = Watchlist()
-        self.subscriptions = Subscriptions(reads, self.bus, self.watchlist, stdio_key=settings.api_key)
+        self.subscriptions = Subscriptions(
+            reads, self.bus, self.watchlist, stdio_key=settings.api_key, stateless=settings.stateless
+        )
         self._redis_ids = RedisEventIds(settings.redis_url) if settings.redis_url else None
         event_ids: EventIds = self._redis_ids or InMemoryEventIds()
         self.webhooks = (

@@ -27,7 +27,9 @@ from anyio.streams.memory import MemoryObjectSendStream
 from mcp.server import ServerRequestContext
 from mcp.server.connection import Connection
 from mcp.server.subscriptions import ListenHandler, ResourceUpdated, ServerEvent
+from mcp.shared.exceptions import MCPError
 from mcp.types import (
+    INVALID_REQUEST,
     EmptyResult,
     SubscribeRequestParams,
     SubscriptionsListenRequestParams,
@@ -46,14 +48,21 @@ __all__ = ["MAX_URIS_PER_CONNECTION", "Subscriptions"]
 logger = logging.getLogger(__name__)
 
 MAX_URIS_PER_CONNECTION = 100
+_STATELESS = (
+    "This server runs without MCP sessions (--stateless), so it cannot push updates to a 2025-era client: "
+    "use subscriptions/listen (protocol 2026-07-28), or wait_for_scorecard."
+)
 _OUTBOX = 1024
 
 
 class Subscriptions:
     """Subscription handlers for both eras, and delivery of changes to 2025-era sessions."""
 
-    def __init__(self, reads: Reads, bus: Bus, watchlist: Watchlist, *, stdio_key: str | None) -> None:
+    def __init__(
+        self, reads: Reads, bus: Bus, watchlist: Watchlist, *, stdio_key: str | None, stateless: bool = False
+    ) -> None:
         self._reads = reads
+        self._stateless = stateless
         self._bus = bus
         self._watchlist = watchlist
         self._stdio_key = stdio_key
@@ -71,6 +80,8 @@ class Subscriptions:
 
     async def subscribe(self, ctx: ServerRequestContext[Any], params: SubscribeRequestParams) -> EmptyResult:
         """`resources/subscribe` (2025 era)."""
+        if self._stateless and ctx.request is not None:
+            raise MCPError(code=INVALID_REQUEST, message=_STATELESS)
         uri = params.uri
         key = caller_key(ctx, self._stdio_key)
         state = await self._check(uri, key)

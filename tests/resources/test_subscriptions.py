@@ -8,7 +8,7 @@ import uuid
 import anyio
 import pytest
 from anyio import wait_all_tasks_blocked
-from live_support import Updates, live_settings, mcp
+from live_support import Updates, live_settings, mcp, serving
 from mcp import Client
 from mcp.shared.exceptions import MCPDeprecationWarning, MCPError
 from mcp.types import INVALID_PARAMS
@@ -128,3 +128,14 @@ async def test_subscribers_keys_are_held_only_while_someone_is_subscribed(
                 await wait_all_tasks_blocked()  # the server's side of the stream has wound down
             assert live.watchlist.keys_held() == 0
             assert len(live.watchlist) == 0
+
+
+async def test_a_stateless_server_refuses_2025_subscriptions_it_could_never_deliver(
+    slow_sandbox, slow_sessions
+) -> None:
+    session = await slow_sessions.new()
+    uri = f"intervyo://sessions/{session['id']}/scorecard"
+    with serving(live_settings(slow_sandbox.base_url, stateless=True)) as served:
+        async with mcp(served.mcp_url, slow_sandbox.demo_key, "legacy") as client:
+            with pytest.raises(MCPError, match="subscriptions/listen"):
+                await _subscribe(client, uri)
