@@ -7,7 +7,8 @@
 `advance` moves a session forward to a target through every step in between (the control route and
 the background worker use it); moving backwards, sideways or out of a terminal state is a 409.
 Completion schedules scoring 30 s - 2 min later (fixed per session, divided by the time scale). With
-`auto_run`, scheduling also plans the join (10 s later) and the end (the stage's duration later).
+`auto_run`, scheduling also plans the join (10 s later) and the end (a 2-minute demo interview: a
+demo should reach its scorecard in seconds at a 60x time scale, not wait out a 30-minute stage).
 Each step stamps its time, writes its webhook event, and records the next deadline in `_due_at` /
 `_due_action` for the worker.
 """
@@ -27,15 +28,24 @@ from sandbox.session_view import render_session
 from sandbox.store import Doc
 from sandbox.transcript import build_transcript, seeded_random
 
-__all__ = ["AUTO_JOIN_DELAY", "Target", "advance", "plan_after_scheduling", "run_due_step", "scoring_delay"]
+__all__ = [
+    "AUTO_INTERVIEW_LENGTH",
+    "AUTO_JOIN_DELAY",
+    "Target",
+    "advance",
+    "plan_after_scheduling",
+    "run_due_step",
+    "scoring_delay",
+]
 
 Target = Literal["in_progress", "completed", "failed", "scored"]
 Step = Literal["start", "complete", "fail", "score"]
 
 AUTO_JOIN_DELAY = 10.0
+AUTO_INTERVIEW_LENGTH = 120.0
 _SCORING_DELAY_RANGE = (30, 120)
-# Longest an auto-run interview may last, so absurd stage durations cannot overflow the clock.
-_MAX_DURATION_MINUTES = 24 * 60
+# A transcript spans the interview as it happened, capped so a long-forgotten session stays sane.
+_MAX_INTERVIEW_SECONDS = 4 * 3600.0
 
 _PATHS: dict[tuple[str, str], tuple[Step, ...]] = {
     ("scheduled", "in_progress"): ("start",),
@@ -55,15 +65,15 @@ def scoring_delay(session_id: str) -> float:
     return float(seeded_random(session_id, "scoring-delay").randint(low, high))
 
 
-def state_of(doc: Doc) -> str:
+def _state(doc: Doc) -> str:
     return "scored" if doc.get("scored_at") else str(doc["status"])
 
 
 def advance(runtime: Runtime, workspace_id: str, doc: Doc, target: Target) -> Doc:
     """Move the session forward to `target` (within the caller's transaction); 409 if it cannot."""
-    steps = _PATHS.get((state_of(doc), target))
+    steps = _PATHS.get((_state(doc), target))
     if steps is None:
-        raise Conflict(f"Cannot move a session from {state_of(doc)} to {target}")
+        raise Conflict(f"Cannot move a session from {_state(doc)} to {target}")
     for step in steps:
         _STEPS[step](runtime, workspace_id, doc)
     return doc
@@ -90,8 +100,7 @@ def _start(runtime: Runtime, workspace_id: str, doc: Doc) -> None:
     doc["started_at"] = _now(runtime)
     _clear_plan(doc)
     if runtime.config.auto_run:
-        minutes = _stage(runtime, workspace_id, doc).get("duration_minutes") or 30
-        _plan(runtime, doc, "complete", 60.0 * min(minutes, _MAX_DURATION_MINUTES))
+        _plan(runtime, doc, "complete", AUTO_INTERVIEW_LENGTH)
     _save(runtime, doc, "session.started")
 
 
@@ -143,10 +152,12 @@ def _record_transcript(runtime: Runtime, workspace_id: str, doc: Doc, *, partial
     stage = _stage(runtime, workspace_id, doc)
     profile = _get(runtime, workspace_id, "agent_profile", stage.get("agent_profile_id"))
     participant = runtime.store.get("participant", workspace_id, doc["candidate_id"]) or {}
+    started = parse_iso(doc["started_at"])
+    elapsed = (runtime.clock.now() - started).total_seconds()
     transcript = build_transcript(
         doc["id"],
-        parse_iso(doc["started_at"]),
-        min(int(stage.get("duration_minutes") or 30), _MAX_DURATION_MINUTES),
+        started,
+        max(1.0, min(elapsed, _MAX_INTERVIEW_SECONDS)),
         [name for name, _ in _dimensions(profile)],
         str(participant.get("name", "there")).split(" ")[0],
         partial=partial,

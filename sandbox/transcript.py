@@ -63,7 +63,7 @@ def seeded_random(*parts: str) -> random.Random:
 def build_transcript(
     session_id: str,
     started_at: datetime,
-    duration_minutes: int,
+    duration_seconds: float,
     dimensions: list[str],
     participant_name: str,
     *,
@@ -89,7 +89,7 @@ def build_transcript(
     if partial:
         texts = texts[: max(2, len(texts) // 2)]
         citations = {d: [i for i in turns if i < len(texts)] for d, turns in citations.items()}
-    step = timedelta(minutes=max(1, min(duration_minutes, 24 * 60))) / len(texts)
+    step = timedelta(seconds=duration_seconds) / len(texts)
     turns = [
         {"index": i, "speaker": speaker, "text": text, "at": iso(started_at + step * i)}
         for i, (speaker, text) in enumerate(texts)

@@ -2,14 +2,16 @@
 
 Scheduling checks run in this order, inside one transaction: a replayed idempotency key returns the
 original (200, `"idempotent": true`, no credit spent); then the workspace needs a paid plan with a
-credit (402); then the participant, template and stage must exist (404, or 400 when the template has
-no active stage of that type); then an open session for the same participant, template and stage is
-a 409 unless `force`. Only then is the session created and a credit spent.
+credit (402); then the time zone must be an IANA name (400); then the participant, template and stage
+must exist (404, or 400 when the template has no active stage of that type); then an open session
+for the same participant, template and stage is a 409 unless `force`. Only then is the session
+created and a credit spent.
 """
 
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sandbox.clock import iso
 from sandbox.documents import fetch, new_document, ok, page
@@ -57,8 +59,9 @@ def schedule(ctx: Context, args: ScheduleSession) -> Reply:
         raise PaymentRequired("Scheduling sessions needs an active paid plan")
     if workspace.credits <= 0:
         raise PaymentRequired("This workspace is out of session credits")
+    _check_timezone(args.timezone)
     participant = fetch(ctx, "participant", args.candidate_id)
-    fetch(ctx, "evaluation_template", args.evaluation_template_id)
+    template = fetch(ctx, "evaluation_template", args.evaluation_template_id)
     stage = _stage(ctx, args)
     if not args.force and _has_open_session(ctx, args):
         raise Conflict(
@@ -74,7 +77,7 @@ def schedule(ctx: Context, args: ScheduleSession) -> Reply:
         "scheduled_at": iso(args.scheduled_at or now),
         "timezone": args.timezone or "UTC",
         "notes": args.notes,
-        "language": args.language or "en",
+        "language": args.language or template.get("language") or "en",
         "external_id": participant.get("external_id"),
         "started_at": None,
         "completed_at": None,
@@ -109,6 +112,16 @@ def cancel(ctx: Context, args: SessionId) -> Reply:
     ctx.store.replace("session", doc)
     emit(ctx.runtime, "session.cancelled", {"session": _view(ctx, doc)})
     return ok(_view(ctx, doc))
+
+
+def _check_timezone(name: str | None) -> None:
+    """An IANA zone name, as the invite is rendered in it."""
+    if name is None:
+        return
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise ValidationFailed.at(["timezone"], f"Unknown IANA time zone {name!r}") from None
 
 
 def _stage(ctx: Context, args: ScheduleSession) -> Doc:

@@ -164,3 +164,20 @@ def test_page_size_is_1_to_100(api: Api) -> None:
     past_the_end = api.get("/sessions", params={"page": 1000}).json()
     assert past_the_end["data"] == []
     assert past_the_end["meta"]["page"] == 1000
+
+
+def test_timezone_must_be_an_iana_name(api: Api) -> None:
+    ids = api.setup_hiring()
+    for bad in ("Mars/Olympus", "Europe", "../etc/passwd", "x" * 300):
+        response = api.schedule(ids, timezone=bad)
+        assert response.status_code == 400
+        assert response.json()["issues"][0]["path"] == ["timezone"]
+
+
+def test_language_defaults_to_the_templates(api: Api) -> None:
+    ids = api.setup_hiring()
+    template = api.created("/evaluation-templates", {"template_name": "FR", "language": "fr"})
+    api.created("/evaluation-stages", {"evaluation_template_id": template["id"], "type": "technical"})
+    session = api.schedule({**ids, "template": template["id"]}).json()["data"]
+    assert session["language"] == "fr"
+    assert api.schedule(ids, language="de").json()["data"]["language"] == "de"
