@@ -1,12 +1,18 @@
 """Several replicas sharing one Redis: an update one replica detects reaches subscribers on the other.
 
 A real `redis-server` is started for these tests (see `live_support.redis_url`). Replica A receives
-intervyo's webhooks; the subscribers are connected to replica B only.
+intervyo's webhooks; the subscribers are connected to replica B only. The replicas are two apps in this
+process (`replicas`) and, once, two `intervyo-mcp serve` processes (`processes`).
 """
 
 from __future__ import annotations
 
 import json
+import os
+import socket
+import subprocess
+import sys
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -44,6 +50,60 @@ class Replicas:
     a: Served
     b: Served
     sandbox: Sandbox
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _start(port: int, environment: dict[str, str]) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-m", "server", "serve", "--transport", "http", "--port", str(port)]
+    return subprocess.Popen(
+        command, env={**os.environ, **environment}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+
+
+def _await_healthy(process: subprocess.Popen[bytes], port: int) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("intervyo-mcp serve exited at start-up")
+        try:
+            if httpx2.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx2.HTTPError:
+            time.sleep(0.05)
+    raise RuntimeError("intervyo-mcp serve did not start")
+
+
+@pytest.fixture(scope="module")
+def processes(redis_url: str) -> Iterator[Replicas]:
+    """Two `intervyo-mcp serve` processes on one Redis; the sandbox sends its webhooks to A."""
+    port_a, port_b = _free_port(), _free_port()
+    with webhook_sandbox(f"http://127.0.0.1:{port_a}/webhooks/intervyo") as sandbox:
+        environment = {
+            "INTERVYO_API_BASE_URL": sandbox.base_url,
+            "INTERVYO_REDIS_URL": redis_url,
+            "INTERVYO_WEBHOOK_SECRET": WEBHOOK_SECRET,
+            "INTERVYO_LOG_LEVEL": "warning",
+        }
+        started = [_start(port_a, environment), _start(port_b, environment)]
+        try:
+            for process, port in zip(started, (port_a, port_b), strict=True):
+                _await_healthy(process, port)
+            yield Replicas(
+                Served(f"http://127.0.0.1:{port_a}"), Served(f"http://127.0.0.1:{port_b}"), sandbox
+            )
+        finally:
+            for process in started:
+                process.terminate()
+                try:
+                    process.wait(10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait(10)
 
 
 @pytest.fixture(scope="module")
@@ -124,3 +184,24 @@ async def test_the_redis_bus_delivers_a_publish_to_every_bus_on_the_channel(redi
         unsubscribe()
         unsubscribe()  # idempotent
     assert heard == [ResourceUpdated(uri="intervyo://sessions/x/scorecard")]
+
+
+@pytest.mark.parametrize("mode", ["auto", "legacy"])
+async def test_two_server_processes_on_one_redis_share_updates(processes: Replicas, mode: str) -> None:
+    sessions, updates = Sessions(processes.sandbox), Updates()
+    session = await sessions.new()
+    uri = f"intervyo://sessions/{session['id']}/scorecard"
+    key = processes.sandbox.demo_key
+    async with mcp(processes.b.mcp_url, key, mode, message_handler=updates.handler) as client:
+        if mode == "legacy":
+            with pytest.warns(MCPDeprecationWarning):
+                await client.subscribe_resource(uri)
+            await sessions.advance(session["id"], "in_progress")  # webhook -> process A -> Redis -> B
+            assert await updates.next(_BOUND_S) == uri
+        else:
+            async with client.listen(resource_subscriptions=[uri]) as subscription:
+                await sessions.advance(session["id"], "in_progress")
+                with anyio.fail_after(_BOUND_S):
+                    event = await subscription.__anext__()
+            assert getattr(event, "uri", None) == uri
+    updates.close()
