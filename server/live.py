@@ -79,7 +79,8 @@ class Live:
                 await stack.aclose()
 
     async def _start(self) -> contextlib.AsyncExitStack:
-        async with contextlib.AsyncExitStack() as stack:
+        stack = contextlib.AsyncExitStack()
+        try:
             await stack.enter_async_context(self.bus)
             if self._redis_ids is not None:
                 await stack.enter_async_context(self._redis_ids)
@@ -89,5 +90,7 @@ class Live:
             if self.poller is not None:
                 group.start_soon(self.poller.run)
             stack.callback(self.subscriptions.close)
-            return stack.pop_all()
-        raise AssertionError("unreachable")  # pragma: no cover
+        except BaseException:
+            await stack.aclose()
+            raise
+        return stack
