@@ -21,7 +21,8 @@ DEFAULT_CODE_TIMEOUT = 15.0
 class ApiKeySpec:
     """An extra API key to mint at start-up: the key, its scopes and the workspace it belongs to.
 
-    `workspace` is one of the seeded workspaces: "demo" (default), "other" or "unpaid".
+    `workspace` is one of the seeded workspaces (see `sandbox.seed`): "demo" (default), "other",
+    "unpaid" (no paid plan) or "trial" (two credits).
     """
 
     key: str
@@ -46,10 +47,22 @@ class ApiKeySpec:
 class SandboxConfig:
     """Everything that varies between sandbox instances.
 
-    `time_scale` divides every lifecycle delay (scoring, auto-run, webhook retry backoff): 60 makes the
-    2-minute scoring delay take 2 seconds. The rate limit is off (`None`) by default; the
-    `X-RateLimit-*` headers are sent either way. `auto_run` makes each new session join, finish and be
-    scored by itself, for demos.
+    - `db_path`: the SQLite file (created and seeded if new, reused across restarts); None uses a
+      fresh temporary database, deleted when the app stops.
+    - `time_scale`: divides every lifecycle delay (scoring, auto-run, webhook retry backoff): 60 makes
+      the 2-minute scoring delay take 2 seconds.
+    - `rate_limit_per_minute`: per key; None (default) never throttles. `X-RateLimit-*` headers are
+      sent either way.
+    - `webhook_url`, `webhook_secret`: deliver `session.*` and `participant.created` events there,
+      signed with the secret (both or neither).
+    - `seed_demo`: write the demo rows into a new database (keys and workspaces are always seeded).
+    - `extra_keys`: more API keys with any scopes, in any seeded workspace.
+    - `auto_run`: each new session joins 10 s after scheduling, ends 2 minutes later and is scored
+      30 s - 2 min after that, all divided by `time_scale` (demo mode).
+    - `code_timeout`: the code execution wall-clock limit (the contract's 15 s; tests shorten it).
+    - `public_origin`: the origin put in links (transcripts, join pages) instead of the one each
+      request came in on, e.g. behind a proxy.
+    - `tick_interval`: how often the background worker looks for due work, in real seconds.
     """
 
     db_path: Path | None = None

@@ -49,19 +49,19 @@ _PEOPLE = (
     ("Lucía Romero", "Staff engineer", "Pampa", "staff", "Buenos Aires"),
 )
 
-# (participant index, stage, final state or None for still scheduled, days ago it happened)
-_SESSIONS: tuple[tuple[int, str, str | None, int], ...] = (
-    (0, "screen", "scored", 12),
-    (1, "screen", "scored", 11),
-    (2, "screen", "scored", 10),
-    (0, "technical", "scored", 6),
-    (3, "screen", "failed", 5),
-    (4, "screen", "cancelled", 4),
-    (2, "technical", "completed", 0),
-    (5, "screen", "in_progress", 0),
-    (6, "screen", None, -1),
-    (7, "screen", None, -2),
-    (8, "technical", None, -3),
+# (participant index, stage, final state or None for still scheduled, days ago, the level scored at)
+_SESSIONS: tuple[tuple[int, str, str | None, int, float | None], ...] = (
+    (0, "screen", "scored", 12, 8.6),
+    (1, "screen", "scored", 11, 5.1),
+    (2, "screen", "scored", 10, 7.4),
+    (0, "technical", "scored", 6, 8.2),
+    (3, "screen", "failed", 5, None),
+    (4, "screen", "cancelled", 4, None),
+    (2, "technical", "completed", 0, 6.8),
+    (5, "screen", "in_progress", 0, None),
+    (6, "screen", None, -1, None),
+    (7, "screen", None, -2, None),
+    (8, "technical", None, -3, None),
 )
 
 
@@ -232,7 +232,7 @@ def _seed_demo(ctx: Context, clock: _SeedClock, start: datetime) -> None:
                 ),
             )
         )
-    for n, (who, stage, state, days_ago) in enumerate(_SESSIONS):
+    for n, (who, stage, state, days_ago, ability) in enumerate(_SESSIONS):
         clock.at = start - timedelta(days=days_ago, hours=2)
         session = _make(
             sessions.schedule,
@@ -253,6 +253,7 @@ def _seed_demo(ctx: Context, clock: _SeedClock, start: datetime) -> None:
         clock.at = start - timedelta(days=days_ago)
         doc = ctx.store.get("session", ctx.workspace_id, session["id"])
         assert doc is not None
+        doc["_ability"] = ability
         if state == "cancelled":
             sessions.cancel(ctx, SessionId.model_validate({"session_id": session["id"]}))
             continue

@@ -133,6 +133,7 @@ def _score(runtime: Runtime, workspace_id: str, doc: Doc) -> None:
         stage.get("pass_threshold"),
         recommendation_words(template.get("success_outcome"), template.get("use_case")),
         participant.get("name", "The participant"),
+        doc.get("_ability"),
     )
     doc.update(scorecard)
     doc["scored_at"] = _now(runtime)

@@ -46,10 +46,12 @@ def synthesise_scorecard(
     pass_threshold: float | None,
     vocabulary: tuple[str, str],
     participant_name: str,
+    ability: float | None = None,
 ) -> dict[str, Any]:
-    """The scorecard fields a scored session carries."""
+    """The scorecard fields a scored session carries; `ability` (0-10) fixes the level, else it is drawn."""
     rng = seeded_random(session_id, "scorecard")
-    ability = rng.uniform(4.0, 9.3)
+    drawn = rng.uniform(4.0, 9.3)
+    ability = drawn if ability is None else ability
     breakdown: list[dict[str, Any]] = []
     for name, weight in dimensions:
         score = round(min(10.0, max(0.0, ability + rng.uniform(-1.6, 1.6))), 1)

@@ -2,7 +2,8 @@
 
 The URL's ids fill the model's path fields (an id that is not a UUID is a 404, like any unknown id);
 query parameters (GET, DELETE) or the JSON body (POST, PATCH) fill the rest under their wire names.
-Unknown fields are dropped first, because the real API ignores them while the models forbid them.
+Unknown fields are dropped first, at every depth, because the real API ignores them (its validator
+strips unknown keys) while the models forbid them.
 Pydantic's error locations are the documented issue paths, e.g. `["evaluationDimensions", 2, "weight"]`.
 """
 
@@ -10,7 +11,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
+from types import UnionType
+from typing import Any, Union, get_args, get_origin
 from uuid import UUID
 
 from pydantic import BaseModel, ValidationError
@@ -36,10 +38,7 @@ def parse_arguments(
         source: Mapping[str, Any] = {k: v for k, v in query.items() if k not in operation.fixed_query}
     else:
         source = _json_object(body)
-    fields = {
-        wire_name(model, name): name for name in model.model_fields if name not in operation.path_params
-    }
-    data: dict[str, Any] = {wire: value for wire, value in source.items() if wire in fields}
+    data = _known(model, source, skip=frozenset(operation.path_params))
     for name in operation.path_params:
         data[name] = parse_uuid(path_params[name])
     try:
@@ -51,6 +50,30 @@ def parse_arguments(
 def issues_of(error: ValidationError) -> list[Issue]:
     """Pydantic errors as the API's issues: the field path and a short message."""
     return [{"path": list(e["loc"]), "message": _message(e["type"], e["msg"])} for e in error.errors()]
+
+
+def _known(
+    model: type[BaseModel], value: Mapping[str, Any], skip: frozenset[str] = frozenset()
+) -> dict[str, Any]:
+    """`value` without the keys `model` does not declare, recursively through nested models."""
+    known: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        wire = wire_name(model, name)
+        if name not in skip and wire in value:
+            known[wire] = _prune(info.annotation, value[wire])
+    return known
+
+
+def _prune(annotation: Any, value: Any) -> Any:
+    """Drop unknown keys inside a value whose type is (a list or optional of) a model."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return _known(annotation, value) if isinstance(value, Mapping) else value
+    args = [a for a in get_args(annotation) if a is not type(None)]
+    if get_origin(annotation) is list and args and isinstance(value, list):
+        return [_prune(args[0], item) for item in value]
+    if get_origin(annotation) in (Union, UnionType) and len(args) == 1:
+        return _prune(args[0], value)
+    return value
 
 
 def _message(kind: str, message: str) -> str:

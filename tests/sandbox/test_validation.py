@@ -49,3 +49,20 @@ def test_unknown_routes_and_methods_answer_json(api: Api) -> None:
 def test_ids_are_accepted_in_any_uuid_spelling(api: Api) -> None:
     template = api.created("/evaluation-templates", {"template_name": "Case"})
     assert api.get(f"/evaluation-templates/{template['id'].upper()}").json()["data"]["id"] == template["id"]
+
+
+def test_unknown_nested_fields_are_ignored_at_every_depth(api: Api) -> None:
+    body = {
+        "name": "Nested",
+        "persona": "p",
+        "useCase": "hiring",
+        "evaluationDimensions": [{"name": "A", "description": "a", "weight": 100, "color": "red"}],
+        "interaction": {"tone": "strict", "mood": "grumpy"},
+    }
+    profile = api.created("/agent-profiles", body)
+    assert profile["evaluationDimensions"] == [{"name": "A", "description": "a", "weight": 100}]
+    assert profile["interaction"] == {"tone": "strict"}
+    person = api.created(
+        "/participants", {"name": "N", "email": "n@example.com", "profile": {"title": "Dev", "x": 1}}
+    )
+    assert person["profile"] == {"title": "Dev"}
