@@ -140,7 +140,8 @@ class Settings(BaseModel):
         values: dict[str, Any] = dict(defaults or {})
         for name in cls.model_fields:
             raw = environ.get(ENV_PREFIX + name.upper())
-            if raw is not None:
+            # Empty counts as unset: launchers (MCPB's user_config) substitute "" for fields left blank.
+            if raw is not None and raw.strip():
                 values[name] = raw
         values.update({k: v for k, v in (overrides or {}).items() if v is not None})
         try:

@@ -61,3 +61,11 @@ def test_a_bad_value_names_its_source_and_never_echoes_the_value(environ, flags,
 
 def test_the_key_is_not_in_the_settings_repr() -> None:
     assert "iv_live_secret" not in repr(Settings.load({"INTERVYO_API_KEY": "iv_live_secret"}))
+
+
+def test_empty_environment_variables_count_as_unset() -> None:
+    blank = {
+        name: ""
+        for name in ("INTERVYO_API_KEY", "INTERVYO_API_BASE_URL", "INTERVYO_TOOLSETS", "INTERVYO_READ_ONLY")
+    }
+    assert Settings.load(blank) == Settings.load({})
