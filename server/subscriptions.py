@@ -48,6 +48,7 @@ __all__ = ["MAX_URIS_PER_CONNECTION", "Subscriptions"]
 logger = logging.getLogger(__name__)
 
 MAX_URIS_PER_CONNECTION = 100
+_TOO_MANY = f"At most {MAX_URIS_PER_CONNECTION} resource subscriptions per session or listen stream."
 _STATELESS = (
     "This server runs without MCP sessions (--stateless), so it cannot push updates to a 2025-era client: "
     "use subscriptions/listen (protocol 2026-07-28), or wait_for_scorecard."
@@ -92,9 +93,7 @@ class Subscriptions:
             connection.exit_stack.callback(self._forget_connection, id(connection))
         if uri not in held:
             if len(held) >= MAX_URIS_PER_CONNECTION:
-                raise not_found(
-                    uri, f"Too many subscriptions on this session (max {MAX_URIS_PER_CONNECTION})"
-                )
+                raise MCPError(code=INVALID_REQUEST, message=_TOO_MANY, data={"uri": uri})
             held[uri] = self._watch(uri, key, state)
             self._legacy.setdefault(uri, {})[id(connection)] = connection
         return EmptyResult()
@@ -118,7 +117,7 @@ class Subscriptions:
         """`subscriptions/listen` (2026 era): check every URI, watch them while the stream lasts."""
         uris = list(dict.fromkeys(params.notifications.resource_subscriptions or ()))
         if len(uris) > MAX_URIS_PER_CONNECTION:
-            raise not_found(uris[0], f"Too many resources in one listen (max {MAX_URIS_PER_CONNECTION})")
+            raise MCPError(code=INVALID_REQUEST, message=_TOO_MANY)
         releases: list[Callable[[], None]] = []
         try:
             if uris:
@@ -157,6 +156,8 @@ class Subscriptions:
                 return None
             return state_of(await self._reads.session(ref.id, key))
         except ToolError as error:
+            if error.status == 403:  # the key may not read sessions at all: same answer as no access
+                raise not_found(uri) from None
             raise protocol_error(error, uri) from None
 
     def _watch(self, uri: str, key: str, state: str | None) -> Callable[[], None]:
