@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import anyio
 import pytest
 
 pytestmark = pytest.mark.anyio
@@ -108,3 +109,18 @@ async def test_invalid_arguments_never_reach_the_sandbox(live_server, sandbox, c
     paths = {tuple(issue["path"]) for issue in result.structured_content["issues"]}
     assert paths == {("candidate_id",), ("evaluation_template_id",), ("stage",)}
     assert [fault["count"] for fault in _remaining(sandbox)] == [1]
+
+
+async def test_a_slow_upstream_is_cut_off_at_the_call_deadline(
+    sandbox, serve, make_settings, connect, faults
+):
+    faults(route="/sessions", method="GET", latency_ms=1500, count=1)
+    settings = make_settings(api_base_url=sandbox.base_url, call_deadline_s=0.5)
+    with serve(settings) as live, anyio.fail_after(4):
+        async with connect(live.mcp_url, sandbox.fault_key) as client:
+            result = await client.call_tool("list_sessions", {})
+    assert result.is_error
+    assert result.structured_content is not None
+    assert result.structured_content["status"] == 504
+    assert result.structured_content["retryable"] is True
+    assert "did not answer in time" in result.structured_content["error"]
