@@ -21,6 +21,7 @@ from bench.run import OUTPUTS, run
 __all__ = ["main"]
 
 RESULTS = Path(__file__).resolve().parent / "results"
+SANDBOX_CREDITS = 1000  # the seeded demo workspace's session credits (sandbox/seed.py)
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
@@ -37,6 +38,10 @@ def main(argv: list[str] | None = None) -> int:
     from sandbox.seed import DEMO_KEY
 
     plan = QUICK if args.quick else FULL
+    if plan.schedules > SANDBOX_CREDITS:
+        parser.error(
+            f"the {plan.name} plan schedules {plan.schedules} sessions; the sandbox has {SANDBOX_CREDITS}"
+        )
     out_dir = args.out or (RESULTS / "quick" if args.quick else RESULTS)
     command = shlex.join(["python", "-m", "bench", *args_list])
     started = time.monotonic()

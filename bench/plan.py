@@ -1,7 +1,9 @@
 """How much to measure: the full run and the seconds-long quick run differ only in these numbers.
 
 Every load loop is bounded twice, by a duration and by a call count, so a stuck contender cannot keep
-the run going; the full plan is sized to finish in well under 10 minutes on 2 cores.
+the run going; the full plan is sized to finish in well under 10 minutes on 2 cores. Each
+`schedule_session` spends one of the sandbox demo workspace's 1000 credits, so `Plan.schedules`
+must stay below that (the CLI checks).
 """
 
 from __future__ import annotations
@@ -30,12 +32,17 @@ class Plan:
     call_timeout_s: float = 30.0
     start_timeout_s: float = 60.0
 
+    @property
+    def schedules(self) -> int:
+        """Sessions the run creates: `schedule_session` calls in both latency figures, all contenders."""
+        return 2 * 3 * (self.warmup_calls + self.latency_rounds * self.latency_calls)
+
 
 FULL = Plan(
     name="full",
     latency_rounds=5,
-    latency_calls=40,
-    warmup_calls=10,
+    latency_calls=30,
+    warmup_calls=5,
     concurrency=(1, 8, 32, 128),
     throughput_rounds=3,
     throughput_seconds=5.0,

@@ -254,6 +254,30 @@ def _memory(results: dict[str, Any]) -> list[str]:
     ]
 
 
+def _method_notes(results: dict[str, Any]) -> list[str]:
+    end = " / ".join(str(x) for x in results["load_average_at_end"])
+    return [
+        "Ratios are ours over the other; lower is better except throughput. A latency ratio is the "
+        "geometric mean over the three tools of the per-tool p50 ratios.",
+        "Load generator: `bench/wire.py`, a minimal streamable-HTTP MCP client (one POST per request), "
+        "so both servers pay the same, small client cost; the API is called with httpx2. Before timing, "
+        "the SDK's own `mcp.Client` listed tools and called `get_session` on both servers in both eras: "
+        + ", ".join(
+            f"{key} {'ok' if check['get_session_ok'] else 'FAILED'} ({check['tools']} tools)"
+            for key, check in results["sdk_client_check"].items()
+        )
+        + ".",
+        "The sandbox (the upstream for all three) is the sandbox app served by `bench/sandbox_server.py`: "
+        "`intervyo-mcp sandbox` binds a socket without TCP_NODELAY, which would add ~40 ms to most "
+        "keep-alive responses (delayed ACK) for every contender.",
+        "Both servers log at warning level. Ours runs with its defaults otherwise (default toolsets, "
+        "sessions on); the peer with FastMCP's defaults plus route maps for the same tool selection.",
+        f"Token estimator: `{ESTIMATOR}` (bench/tokens.py; a regex word-piece count is also in the JSON).",
+        f"Load average at the end: {end} (the figures are medians of interleaved rounds because the "
+        "machine may be shared).",
+    ]
+
+
 def render(results: dict[str, Any]) -> str:
     gaps = results["peer"]["gaps"] or ["none found"]
     lines = [
@@ -285,6 +309,10 @@ def render(results: dict[str, Any]) -> str:
         "",
         *[f"- {gap}" for gap in gaps],
         *[f"- {note}" for note in results["peer"]["notes"]],
+        "",
+        "## How it was measured",
+        "",
+        *[f"- {note}" for note in _method_notes(results)],
         "",
     ]
     return "\n".join(lines)

@@ -27,6 +27,7 @@ from bench.processes import Fleet
 from bench.ratios import compute_ratios, judge
 from bench.result_size import measure_result_size
 from bench.rig import Rig
+from bench.sdk_check import check_with_sdk_client
 from bench.throughput import measure_throughput
 from bench.wire import MODERN
 
@@ -45,6 +46,7 @@ PEER_NOTES = (
 async def _measure(plan: Plan, fleet: Fleet, work_dir: Path, api_key: str, progress: Any) -> dict[str, Any]:
     progress("starting the sandbox, ours and the peer")
     rig = await Rig.start(plan, fleet, work_dir, api_key)
+    sdk_check = await check_with_sdk_client(rig)
     timeout = plan.start_timeout_s
     progress("cold start over stdio")
     catalogs, cold_start = measure_cold_start(
@@ -69,6 +71,7 @@ async def _measure(plan: Plan, fleet: Fleet, work_dir: Path, api_key: str, progr
     throughput = await measure_throughput(rig)
     return {
         "fixtures": rig.workload.fixtures.__dict__,
+        "sdk_client_check": sdk_check,
         "peer": {
             "tool_names": {ours: peer.name for ours, peer in rig.peer_map.tools.items()},
             "gaps": rig.peer_map.gaps,

@@ -91,3 +91,5 @@ def test_quick_run_measures_every_figure_for_every_contender(
     assert set(results["result_size"]["by_case"]) == {"list_sessions_page_20", "scorecard"}
     assert set(results["memory"]["by_contender"]) == {"ours", "peer"}
     assert results["context"]["token_estimator"]
+    checks = results["sdk_client_check"]
+    assert checks and all(check["get_session_ok"] for check in checks.values()), checks
