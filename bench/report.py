@@ -189,6 +189,21 @@ def _context(results: dict[str, Any]) -> list[str]:
             f"`{t['name']}` {t['bytes']}" for t in views["default"][name]["largest_tools"][:3]
         )
         out.append(f"- {name}: {largest}")
+    out += ["", "Longest tool descriptions in the default view (bytes):", ""]
+    for name in ("ours", "peer"):
+        longest = ", ".join(
+            f"`{t['name']}` {t['description_bytes']}"
+            for t in views["default"][name]["largest_descriptions"][:3]
+        )
+        out.append(f"- {name}: {longest}")
+    out += ["", "What the model can rely on in the default view:", ""]
+    for name in ("ours", "peer"):
+        c = views["default"][name]
+        out.append(
+            f"- {name}: {c['with_all_four_hints']}/{c['tools']} tools with all four annotation hints, "
+            f"{c['with_output_schema']}/{c['tools']} with an output schema, "
+            f"{c['input_properties_described']}/{c['input_properties']} input properties described"
+        )
     return out
 
 

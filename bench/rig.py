@@ -27,7 +27,7 @@ from bench.processes import LOOPBACK, Child, Fleet, free_port
 from bench.wire import HANDSHAKE, McpSession
 from bench.workload import Fixtures, Workload
 
-__all__ = ["CONTENDERS", "Contender", "Rig", "rotated"]
+__all__ = ["CONTENDERS", "MCP_CONTENDERS", "Contender", "Rig", "rotated"]
 
 Contender = Literal["direct", "ours", "peer"]
 CONTENDERS: tuple[Contender, ...] = ("direct", "ours", "peer")

@@ -76,7 +76,7 @@ async def _measure(plan: Plan, fleet: Fleet, work_dir: Path, api_key: str, progr
             "tool_names": {ours: peer.name for ours, peer in rig.peer_map.tools.items()},
             "gaps": rig.peer_map.gaps,
             "renamed": rig.peer_map.notes,
-            "notes": list(PEER_NOTES),
+            "notes": [*PEER_NOTES, *_annotation_notes(context)],
         },
         "latency": latency,
         "latency_modern_era": latency_modern,
@@ -87,6 +87,17 @@ async def _measure(plan: Plan, fleet: Fleet, work_dir: Path, api_key: str, progr
         "result_size": result_size,
         "memory": memory,
     }
+
+
+def _annotation_notes(context: dict[str, Any]) -> list[str]:
+    peer = context["by_view"]["default"]["peer"]
+    if peer["with_all_four_hints"] == peer["tools"]:
+        return []
+    return [
+        f"Tool annotations: {peer['with_all_four_hints']} of its {peer['tools']} tools carry all four hints "
+        "(readOnlyHint, destructiveHint, idempotentHint, openWorldHint); OpenAPI has no place for them, so a "
+        "client cannot tell the peer's reads from its writes or deletes."
+    ]
 
 
 def run(plan: Plan, out_dir: Path, command: str, api_key: str, progress: Any = print) -> dict[str, Any]:
