@@ -23,6 +23,7 @@ from mcp.types import (
     PaginatedRequestParams,
     TextContent,
 )
+from pydantic import BaseModel
 from starlette.requests import Request
 
 import tools
@@ -40,6 +41,9 @@ from tools import Operation
 __all__ = ["ToolCalls"]
 
 logger = logging.getLogger(__name__)
+
+# Re-schedules of one call inside one idempotency window; past this, the replay is returned as is.
+_MAX_RESCHEDULES = 5
 
 
 class ToolCalls:
@@ -86,17 +90,32 @@ class ToolCalls:
 
     async def _call(self, op: Operation, raw: dict[str, Any] | None, key: str) -> CallToolResult:
         arguments = parse(op, raw)
-        if (
+        derived = (
             idempotency.FIELD in type(arguments).model_fields
             and getattr(arguments, idempotency.FIELD) is None
-        ):
-            derived = idempotency.derive(key, op.name, arguments.model_dump(mode="json"), now=self._clock())
-            arguments = arguments.model_copy(update={idempotency.FIELD: derived})
-        answer = await self._upstream.call(op, arguments, key=key)
-        structured = shape(op, arguments, answer)
+        )
+        if derived:
+            arguments = self._with_derived_key(op, arguments, key)
+        structured = shape(op, arguments, await self._upstream.call(op, arguments, key=key))
+        for _ in range(_MAX_RESCHEDULES):
+            if not (derived and idempotency.is_finished_replay(structured)):
+                break
+            # The earlier call's session is over (cancelled, failed or done): asking again is a deliberate
+            # re-schedule, not a repeat. Chain the new key on the old session, so this is idempotent too.
+            arguments = self._with_derived_key(op, arguments, key, after=str(structured["id"]))
+            structured = shape(op, arguments, await self._upstream.call(op, arguments, key=key))
         return CallToolResult(
             content=[TextContent(type="text", text=render(op, structured))], structured_content=structured
         )
+
+    def _with_derived_key(
+        self, op: Operation, arguments: BaseModel, key: str, after: str | None = None
+    ) -> BaseModel:
+        values = arguments.model_dump(mode="json", exclude={idempotency.FIELD})
+        if after is not None:
+            values["after"] = after
+        derived = idempotency.derive(key, op.name, values, now=self._clock())
+        return arguments.model_copy(update={idempotency.FIELD: derived})
 
     def _view(self, ctx: ServerRequestContext[Any]) -> Visibility:
         headers = ctx.request.headers if isinstance(ctx.request, Request) else None

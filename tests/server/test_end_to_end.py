@@ -325,3 +325,31 @@ async def test_the_stage_must_exist_on_the_template_or_the_error_says_so(
         )
     assert error["status"] in (400, 404)
     assert error["error"]
+
+
+async def test_scheduling_again_after_a_cancel_is_a_deliberate_reschedule(
+    live_server, sandbox, connect
+) -> None:
+    async with connect(live_server.mcp_url, sandbox.demo_key) as client:
+        call = Caller(client)
+        ids = await _set_up_role(call)
+        person = await call.ok(
+            "create_participant", {"name": "Again", "email": f"{_unique('again')}@example.com"}
+        )
+        arguments = {
+            "candidate_id": person["id"],
+            "evaluation_template_id": ids["template"],
+            "stage": "screen",
+        }
+        first = await call.ok("schedule_session", arguments)
+        await call.ok("cancel_session", {"session_id": first["id"]})
+        second = await call.ok("schedule_session", arguments)
+        repeated = await call.ok("schedule_session", arguments)
+        await call.ok("cancel_session", {"session_id": second["id"]})
+        third = await call.ok("schedule_session", arguments)
+        listing = await call.ok("list_sessions", {"candidate_id": person["id"]})
+    assert second["id"] != first["id"]
+    assert second["status"] == "scheduled"
+    assert repeated["id"] == second["id"]
+    assert third["id"] not in (first["id"], second["id"])
+    assert listing["meta"]["total"] == 3
