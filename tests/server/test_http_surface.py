@@ -120,18 +120,17 @@ async def test_a_session_opened_with_one_key_cannot_be_used_with_another(mocked)
     live, _ = mocked
     async with httpx2.AsyncClient() as http:
         opened = await http.post(live.mcp_url, json=INIT, headers={**ACCEPT, "x-api-key": KEY})
-        session = opened.headers["mcp-session-id"]
+        session = {
+            **ACCEPT,
+            "mcp-session-id": opened.headers["mcp-session-id"],
+            "mcp-protocol-version": "2025-11-25",
+        }
+        initialized = {"jsonrpc": "2.0", "method": "notifications/initialized"}
+        await http.post(live.mcp_url, json=initialized, headers={**session, "x-api-key": KEY})
         listing = {"jsonrpc": "2.0", "id": 2, "method": "tools/list"}
-        hijack = await http.post(
-            live.mcp_url,
-            json=listing,
-            headers={
-                **ACCEPT,
-                "x-api-key": OTHER,
-                "mcp-session-id": session,
-                "mcp-protocol-version": "2025-11-25",
-            },
-        )
+        owner = await http.post(live.mcp_url, json=listing, headers={**session, "x-api-key": KEY})
+        hijack = await http.post(live.mcp_url, json=listing, headers={**session, "x-api-key": OTHER})
+    assert owner.status_code == 200
     assert hijack.status_code == 404
 
 
@@ -141,9 +140,20 @@ async def test_stateless_mode_serves_the_handshake_era_without_sessions(
     script = upstreams(_list_answer)
     settings = make_settings(stateless=True)
     with serve(settings, script.upstream(settings)) as live:
+        async with httpx2.AsyncClient() as http:
+            opened = await http.post(live.mcp_url, json=INIT, headers={**ACCEPT, "x-api-key": KEY})
         async with connect(live.mcp_url, KEY, mode="legacy") as client:
             result = await client.call_tool("list_participants", {})
+    assert opened.status_code == 200
+    assert "mcp-session-id" not in opened.headers
     assert not result.is_error
+
+
+async def test_stateful_mode_hands_out_a_session_id(mocked) -> None:
+    live, _ = mocked
+    async with httpx2.AsyncClient() as http:
+        opened = await http.post(live.mcp_url, json=INIT, headers={**ACCEPT, "x-api-key": KEY})
+    assert opened.headers["mcp-session-id"]
 
 
 async def test_an_unknown_tool_over_http_is_a_protocol_error(mocked, connect) -> None:
