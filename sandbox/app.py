@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -41,7 +42,10 @@ __all__ = ["create_app"]
 
 
 def create_app(config: SandboxConfig) -> Starlette:
-    """A sandbox app on `config.db_path` (created and seeded if new), or on a fresh temporary database."""
+    """A sandbox app on `config.db_path` (created and seeded if new), or on a fresh temporary database.
+
+    An app serves once: its lifespan's end closes the database (and deletes a temporary one).
+    """
     temp_dir = None if config.db_path is not None else Path(tempfile.mkdtemp(prefix="intervyo-sandbox-"))
     db_path = config.db_path if config.db_path is not None else Path(str(temp_dir)) / "sandbox.db"
     store = SqliteStore(db_path)
@@ -58,9 +62,7 @@ def create_app(config: SandboxConfig) -> Starlette:
                 yield
                 group.cancel_scope.cancel()
         finally:
-            store.close()
-            if temp_dir is not None:
-                shutil.rmtree(temp_dir, ignore_errors=True)
+            release()
 
     app = Starlette(
         routes=[
@@ -77,7 +79,15 @@ def create_app(config: SandboxConfig) -> Starlette:
         lifespan=lifespan,
     )
     app.state.runtime = runtime
+    # Runs once: when the lifespan ends, or when an app that was never served is collected.
+    release = weakref.finalize(app, _release, store, temp_dir)
     return app
+
+
+def _release(store: SqliteStore, temp_dir: Path | None) -> None:
+    store.close()
+    if temp_dir is not None:
+        shutil.rmtree(temp_dir, ignore_errors=True)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:

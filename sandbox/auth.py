@@ -17,6 +17,7 @@ API_KEY_HEADER = "x-api-key"
 
 
 def authenticate(store: Store, headers: Mapping[str, str]) -> KeyGrant:
+    """The grant of the request's `x-api-key`; Unauthorized when missing or unknown."""
     key = headers.get(API_KEY_HEADER, "").strip()
     if not key:
         raise Unauthorized("Missing API key: send it in the x-api-key header")
@@ -27,5 +28,6 @@ def authenticate(store: Store, headers: Mapping[str, str]) -> KeyGrant:
 
 
 def require_scope(grant: KeyGrant, scope: str | None) -> None:
+    """Forbidden (naming the scope) unless the key holds `scope`; None needs no scope."""
     if scope is not None and scope not in grant.scopes:
         raise Forbidden(scope)

@@ -77,6 +77,8 @@ def main(argv: list[str] | None = None) -> int:
         sock = socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((args.host, args.port))
+        # Listening before the banner: a client that reads the URL may connect at once.
+        sock.listen(2048)
     except (ValueError, OSError) as exc:
         print(f"intervyo-mcp sandbox: error: {exc}", file=sys.stderr)
         return 2

@@ -9,6 +9,8 @@ __all__ = ["Clock", "SystemClock", "iso", "parse_iso"]
 
 
 class Clock(Protocol):
+    """Where the sandbox reads the time (the demo seeder swaps in one it moves by hand)."""
+
     def now(self) -> datetime:
         """The current time, timezone-aware UTC."""
         ...

@@ -39,6 +39,7 @@ _TARGETS = ("in_progress", "completed", "failed", "scored")
 
 
 def control_routes(runtime: Runtime) -> list[Route]:
+    """The `/_sandbox/...` routes listed above, except faults."""
     return [
         Route("/_sandbox/sessions/{session_id}/advance", partial(_advance, runtime), methods=["POST"]),
         Route("/_sandbox/transcripts/{session_id}", partial(_transcript, runtime), methods=["GET"]),

@@ -82,6 +82,8 @@ class FaultSpec(BaseModel):
 
 @dataclass
 class Fault:
+    """A registered fault; `count` goes down as it hits, and the fault goes at zero."""
+
     id: str
     key: str
     route: str
@@ -181,6 +183,7 @@ class FaultMiddleware:
 
 
 def fault_routes(runtime: Runtime, registry: FaultRegistry) -> list[Route]:
+    """The `/_sandbox/faults` control routes."""
     return [
         Route("/_sandbox/faults", partial(_faults, runtime, registry), methods=["GET", "POST", "DELETE"]),
         Route("/_sandbox/faults/{fault_id}", partial(_one_fault, runtime, registry), methods=["DELETE"]),

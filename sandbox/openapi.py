@@ -92,6 +92,7 @@ _BARE_RESULT = frozenset({"reschedule_session"})
 
 
 def openapi_route() -> Route:
+    """`GET /api/v1/openapi.json`, no key needed."""
     return Route(OPENAPI_PATH, _serve, methods=["GET"])
 
 

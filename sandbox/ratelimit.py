@@ -30,6 +30,8 @@ _WINDOW = 60.0
 
 @dataclass(frozen=True)
 class Verdict:
+    """One request's standing in its window, and the headers that report it."""
+
     allowed: bool
     limit: int
     remaining: int
@@ -55,6 +57,7 @@ class RateLimiter:
         self._lock = threading.Lock()
 
     def hit(self, caller: str) -> Verdict:
+        """Count one request of `caller`, unless it is over the limit."""
         now = time.time()
         limit = self._per_minute or NOMINAL_LIMIT
         with self._lock:

@@ -32,6 +32,7 @@ class Runtime:
     new_id: Callable[[], str] = field(default=lambda: str(uuid4()))
 
     def context(self, workspace_id: str, origin: str) -> Context:
+        """The view of one request from `workspace_id`, made at `origin`."""
         return Context(runtime=self, workspace_id=workspace_id, origin=origin)
 
 
