@@ -5,12 +5,13 @@
     python scripts/generate.py --check   change nothing; exit 1 and name the stale files
 
 Each `Target` is a file plus a function from its current text to its generated text. To generate
-something new (manifest.json's tool list, say), write that function and add a `Target` to `TARGETS`.
+something new, write that function and add a `Target` to `TARGETS`.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 from collections.abc import Callable
@@ -81,7 +82,22 @@ def readme(text: str) -> str:
     return replace_block(text, "prompts", prompt_table())
 
 
-TARGETS = [Target(ROOT / "README.md", readme)]
+def manifest(text: str) -> str:
+    """manifest.json (MCPB): its version, `tools` and `prompts` from the catalog and the prompt declarations;
+    every other field is written by hand."""
+    from server import __version__
+    from server.prompts import manifest_prompts
+
+    document = json.loads(text)
+    document["version"] = __version__
+    document["tools"] = [{"name": op.name, "description": op.title} for op in tools.TOOLS]
+    document["tools_generated"] = False
+    document["prompts"] = manifest_prompts()
+    document["prompts_generated"] = False
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+TARGETS = [Target(ROOT / "README.md", readme), Target(ROOT / "manifest.json", manifest)]
 
 
 def main(argv: list[str] | None = None) -> int:
