@@ -74,7 +74,9 @@ def main(argv: list[str] | None = None) -> int:
             raise ValueError(f"--host {args.host} is not a loopback address; pass --allow-remote to insist")
         if not 0 <= args.port <= 65535:
             raise ValueError(f"--port must be 0-65535, got {args.port}")
-        sock = socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET, socket.SOCK_STREAM)
+        family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
+        # IPPROTO_TCP so accepted connections get TCP_NODELAY (see sandbox.serve._bind).
+        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((args.host, args.port))
         # Listening before the banner: a client that reads the URL may connect at once.

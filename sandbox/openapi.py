@@ -59,7 +59,7 @@ _META_SCHEMA: dict[str, Any] = {
         "totalPages": {"type": "integer"},
     },
 }
-_RATE_HEADERS = {
+_HEADER_DEFINITIONS = {
     name: {"description": text, "schema": {"type": "integer"}}
     for name, text in (
         ("X-RateLimit-Limit", "Requests allowed in the current one-minute window."),
@@ -67,6 +67,7 @@ _RATE_HEADERS = {
         ("X-RateLimit-Reset", "Unix time (seconds) when the window resets."),
     )
 }
+_RATE_HEADERS = {name: {"$ref": f"#/components/headers/{name}"} for name in _HEADER_DEFINITIONS}
 _ERROR_TEXT = {
     400: "Validation error",
     401: "Missing or unknown API key",
@@ -120,6 +121,7 @@ def openapi_document() -> dict[str, Any]:
         "paths": paths,
         "components": {
             "schemas": components,
+            "headers": _HEADER_DEFINITIONS,
             "securitySchemes": {"ApiKey": {"type": "apiKey", "in": "header", "name": API_KEY_HEADER}},
         },
     }
