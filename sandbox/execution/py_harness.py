@@ -64,8 +64,11 @@ def main() -> None:
                 exec(code, {"__name__": "__main__", "__builtins__": builtins})
         except SystemExit as exc:
             exit_code = _exit_code(exc)
-        except BaseException:
-            traceback.print_exc()
+        except BaseException as exc:
+            # Start the traceback at the solution: the harness's own frame means nothing to its author.
+            traceback.print_exception(
+                type(exc), exc, exc.__traceback__.tb_next if exc.__traceback__ else None
+            )
             exit_code = 1
         finally:
             elapsed = (time.perf_counter() - started) * 1000

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from uuid import uuid4
 
@@ -24,7 +24,6 @@ class Api:
 
     http: httpx2.Client
     origin: str
-    made: dict[str, Any] = field(default_factory=dict[str, Any])
 
     def get(self, path: str, **kwargs: Any) -> httpx2.Response:
         return self.http.get(path, **kwargs)

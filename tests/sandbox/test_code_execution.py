@@ -100,3 +100,18 @@ def test_execution_input_is_validated(api: Api) -> None:
     many = [{"input": "", "expected_output": ""}] * 51
     response = api.post("/code-executions", {"language": "python", "code": "print()", "test_cases": many})
     assert response.json()["issues"][0]["path"] == ["test_cases"]
+
+
+def test_memory_and_file_size_are_limited(api: Api) -> None:
+    cases = [{"input": "", "expected_output": ""}]
+    hog = api.post(
+        "/code-executions", {"language": "python", "code": "x = bytearray(3 * 1024**3)", "test_cases": cases}
+    )
+    result = hog.json()["data"]["results"][0]
+    assert result["exit_code"] != 0
+    assert "MemoryError" in result["stderr"]
+    assert 'File "solution.py"' in result["stderr"]
+    assert "py_harness" not in result["stderr"]
+    writer = "open('big', 'wb').write(b'x' * (64 * 1024 * 1024))"
+    body = {"language": "python", "code": writer, "test_cases": cases, "batch": False}
+    assert "File too large" in api.post("/code-executions", body).json()["data"]["results"][0]["stderr"]
