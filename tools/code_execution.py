@@ -26,7 +26,9 @@ class ExecuteCode(BaseModel):
     language: ExecutionLanguage = Field(description="python, javascript or typescript.")
     code: str = Field(min_length=1, description="The program: reads stdin, writes stdout.")
     test_cases: list[TestCase] = Field(
-        min_length=1, max_length=MAX_TEST_CASES, description=f"1-{MAX_TEST_CASES} input/expected-output pairs."
+        min_length=1,
+        max_length=MAX_TEST_CASES,
+        description=f"1-{MAX_TEST_CASES} input/expected-output pairs.",
     )
     batch: bool | None = Field(
         None, description="Run all cases in one process (default true; typescript needs false)."

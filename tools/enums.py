@@ -41,7 +41,12 @@ SessionMode = Literal[
 ]
 Visibility = Literal["private", "team", "organization", "public_template"]
 StageType = Literal[
-    "ai_interview", "roleplay_simulation", "practice_session", "manual_review", "async_assessment", "final_review"
+    "ai_interview",
+    "roleplay_simulation",
+    "practice_session",
+    "manual_review",
+    "async_assessment",
+    "final_review",
 ]
 AutomationRule = Literal["none", "auto_advance", "require_reviewer_approval"]
 ParticipantStatus = Literal["active", "archived"]

@@ -33,7 +33,9 @@ class PageMeta(BaseModel):
     """Where this page sits in the whole list."""
 
     page: int = Field(description="This page's number (1-based).")
-    page_size: int = Field(validation_alias=AliasChoices("page_size", "pageSize"), description="Rows per page.")
+    page_size: int = Field(
+        validation_alias=AliasChoices("page_size", "pageSize"), description="Rows per page."
+    )
     total: int = Field(description="Rows across all pages.")
     total_pages: int = Field(
         validation_alias=AliasChoices("total_pages", "totalPages"),

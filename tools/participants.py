@@ -57,7 +57,9 @@ class Background(_Input):
 
 
 class _ParticipantFields(_Input):
-    evaluation_template_id: UUID | None = Field(None, description="The template (role) they are evaluated for.")
+    evaluation_template_id: UUID | None = Field(
+        None, description="The template (role) they are evaluated for."
+    )
     external_id: str | None = Field(None, description="Your ATS id; echoed in webhooks.")
     phone: str | None = Field(None, description="Phone number.")
     tags: list[str] | None = Field(None, description="Labels (an update replaces the list).")

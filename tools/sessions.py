@@ -20,12 +20,12 @@ __all__ = [
     "MAX_IDEMPOTENCY_KEY",
     "MAX_NOTES",
     "OPERATIONS",
+    "TERMINAL_STATUSES",
     "AuthenticitySignals",
     "DimensionScore",
     "RescheduleSession",
     "ScheduleSession",
     "Session",
-    "TERMINAL_STATUSES",
 ]
 
 MAX_NOTES = 1000
@@ -80,7 +80,7 @@ class ScheduleSession(_Input):
     )
     force: bool | None = Field(
         None,
-        description="Schedule even if the candidate already has an open session for this stage (default false).",
+        description="Schedule even if the candidate has an open session for this stage (default false).",
     )
     language: str | None = Field(None, description="Interview language code, e.g. en.")
 
