@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from server.errors import UnreadableAnswer
+from server.untrusted import fence_in_place
 from server.upstream import Answer
 from tools import Operation
 
@@ -27,7 +28,7 @@ def shape(op: Operation, arguments: BaseModel, answer: Answer) -> dict[str, Any]
         model = op.result.model_validate(_values(op, arguments, answer))
     except (ValidationError, KeyError, TypeError):
         raise UnreadableAnswer(op.name) from None
-    return model.model_dump(mode="json", exclude_none=True)
+    return fence_in_place(model.model_dump(mode="json", exclude_none=True), op.candidate_authored)
 
 
 def _values(op: Operation, arguments: BaseModel, answer: Answer) -> dict[str, Any]:

@@ -40,8 +40,8 @@ class CaseResult(BaseModel):
 
     index: int = Field(description="Test case index, from 0.")
     passed: bool = Field(description="stdout matched expected_output.")
-    stdout: str | None = Field(None, description="What the program printed (candidate-authored output).")
-    stderr: str | None = Field(None, description="What it printed to stderr.")
+    stdout: str | None = Field(None, description="What the program printed (candidate-authored, fenced).")
+    stderr: str | None = Field(None, description="What it printed to stderr (candidate-authored, fenced).")
     exit_code: int | None = Field(None, description="Process exit code.")
     duration_ms: float | None = Field(None, description="Run time in milliseconds.")
 
@@ -71,5 +71,6 @@ OPERATIONS = (
         result=ExecutionResult,
         # runs code but changes nothing in the workspace; the same code gives the same answer
         annotations=Annotations(read_only=True, destructive=False, idempotent=True),
+        candidate_authored=("results.*.stdout", "results.*.stderr"),
     ),
 )

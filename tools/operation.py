@@ -63,6 +63,9 @@ class Operation:
     list_result: bool = False
     fixed_query: dict[str, str] = field(default_factory=dict[str, str])
     success_status: int = 200
+    # Result fields written by a candidate (dotted paths, `*` for every list item): the server returns
+    # them fenced as untrusted text, never as something the model should follow.
+    candidate_authored: tuple[str, ...] = ()
 
     @property
     def read_only(self) -> bool:

@@ -177,6 +177,9 @@ async def test_every_tool_works_end_to_end(live_server, sandbox, connect, mode: 
             },
         )
         assert (run["passed"], run["failed"]) == (1, 1)
+        # what the candidate's program printed is fenced as candidate-authored, never bare
+        printed = run["results"][0]["stdout"]
+        assert printed.startswith("<<<untrusted candidate-authored id=") and "\n4\n" in printed
 
     assert call.seen == {op.name for op in tools.CATALOG}
     assert listed == {tool.name for tool in tools.TOOLS}  # the composite tools are tested in tests/resources
