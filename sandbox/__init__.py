@@ -1,22 +1,33 @@
 """The sandbox: a faithful, stateful local emulator of the intervyo.ai REST API v1.
 
+Starting it:
     config        SandboxConfig, ApiKeySpec: how an instance is set up
-    seed          the fixed demo keys and workspaces (DEMO_KEY, READONLY_KEY, OTHER_KEY, UNPAID_KEY, ...)
+    seed          the fixed keys and workspaces (DEMO_KEY, READONLY_KEY, OTHER_KEY, UNPAID_KEY, TRIAL_KEY)
     demo_data     the demo workspace's rows
     app           create_app: the Starlette application
     serve         serve_in_thread / serve_async: uvicorn on a loopback port
     cli           `intervyo-mcp sandbox` / `python -m sandbox`
 
-    api           /api/v1 routes generated from the catalog    handlers/   one module per API area
-    validation    requests into catalog models                 auth        keys and scopes
-    errors        the error answers                            documents   ids, timestamps, pages
-    store         SQLite persistence                           clock       time and its format
-    lifecycle     the session state machine                    scorecard, transcript   synthetic results
-    session_view  how sessions are rendered                    links       signed no-key links
-    events        webhook events into the outbox               webhooks    signed delivery with retries
-    worker        the background loops                         execution/  running candidates' code
-    ratelimit     per-key limits, X-RateLimit-* headers        faults      fault injection for tests
-    control       /_sandbox control routes                     openapi     the OpenAPI 3.1 document
+Answering requests:
+    api           the /api/v1 routes, generated from the operation catalog
+    auth          API keys and scopes
+    validation    requests into the catalog's models, errors into documented issues
+    handlers/     one module per API area
+    documents     ids, timestamps, lookups, pages
+    session_view  how a session is shown (scorecard once scored, signed links)
+    errors        the error answers;  responses: ASCII-safe JSON
+    ratelimit     per-key limits and X-RateLimit-* headers
+    faults        fault injection for tests (/_sandbox/faults)
+    control       the other /_sandbox routes (advance a session, transcripts, join pages)
+    openapi       the OpenAPI 3.1 document
+
+Behind them:
+    store         the storage seam (Store);  sqlite_store: SQLite behind it
+    runtime       the shared services;  clock: time and its format;  links: signed no-key links
+    lifecycle     the session state machine;  scorecard, transcript: synthetic results
+    events        webhook events into the outbox;  webhooks: signed delivery with retries
+    worker        the background loops (due lifecycle steps, webhook delivery)
+    execution/    running candidates' code
 
 The sandbox executes candidates' code on its own machine (see sandbox.execution): keep it on loopback.
 """

@@ -35,7 +35,7 @@ from sandbox.openapi import openapi_route
 from sandbox.ratelimit import RateLimiter, RateLimitMiddleware
 from sandbox.runtime import Runtime
 from sandbox.seed import seed, signing_secret
-from sandbox.store import SqliteStore
+from sandbox.sqlite_store import SqliteStore
 from sandbox.worker import run_worker
 
 __all__ = ["create_app"]
