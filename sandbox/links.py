@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
-from urllib.parse import urlencode
 
 __all__ = ["LINK_LIFETIME", "Links"]
 
@@ -28,8 +27,8 @@ class Links:
         if not expiring:
             return f"{origin}/_sandbox/{kind}/{resource_id}?signature={self._sign(kind, resource_id, 0)}"
         expires = int(time.time() + LINK_LIFETIME)
-        query = urlencode({"expires": expires, "signature": self._sign(kind, resource_id, expires)})
-        return f"{origin}/_sandbox/{kind}/{resource_id}?{query}"
+        signature = self._sign(kind, resource_id, expires)
+        return f"{origin}/_sandbox/{kind}/{resource_id}?expires={expires}&signature={signature}"
 
     def verify(self, kind: str, resource_id: str, expires: str | None, signature: str) -> bool:
         """True when the signature is ours and the link has not expired."""
