@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
+import math
 import socket
 import sys
 from pathlib import Path
@@ -100,8 +101,8 @@ def main(argv: list[str] | None = None) -> int:
 def _config(args: argparse.Namespace) -> SandboxConfig:
     if args.rate_limit is not None and args.rate_limit < 1:
         raise ValueError("--rate-limit must be at least 1")
-    if args.time_scale <= 0:
-        raise ValueError("--time-scale must be positive")
+    if not (math.isfinite(args.time_scale) and args.time_scale > 0):
+        raise ValueError("--time-scale must be a positive number")
     if (args.webhook_url is None) != (args.webhook_secret is None):
         raise ValueError("--webhook-url and --webhook-secret go together")
     keys = tuple(ApiKeySpec.parse(text) for text in args.key)

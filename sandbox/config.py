@@ -6,6 +6,7 @@ sandbox reads the environment.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,11 +79,11 @@ class SandboxConfig:
     tick_interval: float = 0.05
 
     def __post_init__(self) -> None:
-        if self.time_scale <= 0:
-            raise ValueError("time_scale must be positive")
+        if not (math.isfinite(self.time_scale) and self.time_scale > 0):
+            raise ValueError("time_scale must be a positive number")
         if self.rate_limit_per_minute is not None and self.rate_limit_per_minute < 1:
             raise ValueError("rate_limit_per_minute must be at least 1")
-        if self.code_timeout <= 0:
+        if not (math.isfinite(self.code_timeout) and self.code_timeout > 0):
             raise ValueError("code_timeout must be positive")
         if (self.webhook_url is None) != (self.webhook_secret is None):
             raise ValueError("webhook_url and webhook_secret go together")

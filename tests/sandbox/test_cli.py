@@ -71,6 +71,7 @@ def test_the_sandbox_starts_prints_its_url_and_keys_and_stops_cleanly(tmp_path: 
     [
         (["--port", "abc"], "--port"),
         (["--time-scale", "0"], "--time-scale"),
+        (["--time-scale", "nan"], "--time-scale"),
         (["--rate-limit", "0"], "--rate-limit"),
         (["--host", "0.0.0.0"], "loopback"),
         (["--key", "nokey"], "KEY=scope"),
