@@ -7,6 +7,7 @@
     GET  /_sandbox/transcripts/{id}?expires=&signature=   the transcript JSON (signed link, no key)
     GET  /_sandbox/recordings/{id}?expires=&signature=    a placeholder recording (signed link, no key)
     GET  /_sandbox/join/{id}?signature=                   the participant's join page (signed link)
+    GET  /_sandbox/workspace    the caller's workspace: {"data": {"id", "name", "plan", "credits"}}
     GET  /_sandbox/health                                 {"ok": true}
 
 Fault injection lives in `sandbox.faults` (`/_sandbox/faults`).
@@ -14,6 +15,7 @@ Fault injection lives in `sandbox.faults` (`/_sandbox/faults`).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import struct
 from functools import partial
@@ -45,12 +47,27 @@ def control_routes(runtime: Runtime) -> list[Route]:
         Route("/_sandbox/transcripts/{session_id}", partial(_transcript, runtime), methods=["GET"]),
         Route("/_sandbox/recordings/{session_id}", partial(_recording, runtime), methods=["GET"]),
         Route("/_sandbox/join/{session_id}", partial(_join, runtime), methods=["GET"]),
+        Route("/_sandbox/workspace", partial(_workspace, runtime), methods=["GET"]),
         Route("/_sandbox/health", _health, methods=["GET"]),
     ]
 
 
 async def _health(request: Request) -> Response:
     return ApiJSONResponse({"ok": True})
+
+
+async def _workspace(runtime: Runtime, request: Request) -> Response:
+    return await anyio.to_thread.run_sync(_workspace_sync, runtime, dict(request.headers))
+
+
+def _workspace_sync(runtime: Runtime, headers: dict[str, str]) -> Response:
+    try:
+        grant = authenticate(runtime.store, headers)
+    except ApiError as error:
+        return error.response()
+    workspace = runtime.store.workspace(grant.workspace_id)
+    assert workspace is not None
+    return ApiJSONResponse({"data": dataclasses.asdict(workspace)})
 
 
 async def _advance(runtime: Runtime, request: Request) -> Response:

@@ -181,3 +181,18 @@ def test_language_defaults_to_the_templates(api: Api) -> None:
     session = api.schedule({**ids, "template": template["id"]}).json()["data"]
     assert session["language"] == "fr"
     assert api.schedule(ids, language="de").json()["data"]["language"] == "de"
+
+
+def test_each_new_session_spends_one_credit(connect: Callable[..., Api]) -> None:
+    trial = connect(TRIAL_KEY)
+    ids = trial.setup_hiring()
+
+    def credits() -> int:
+        value: int = trial.control("/_sandbox/workspace", method="GET").json()["data"]["credits"]
+        return value
+
+    assert credits() == 2
+    trial.schedule(ids, idempotency_key="once")
+    trial.schedule(ids, idempotency_key="once")
+    assert credits() == 1
+    assert connect(UNPAID_KEY).control("/_sandbox/workspace", method="GET").json()["data"]["plan"] is None
