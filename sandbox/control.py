@@ -7,8 +7,9 @@
     GET  /_sandbox/transcripts/{id}?expires=&signature=   the transcript JSON (signed link, no key)
     GET  /_sandbox/recordings/{id}?expires=&signature=    a placeholder recording (signed link, no key)
     GET  /_sandbox/join/{id}?signature=                   the participant's join page (signed link)
-    GET  /_sandbox/workspace    the caller's workspace: {"data": {"id", "name", "plan", "credits"}}
-    GET  /_sandbox/health                                 {"ok": true}
+    GET  /_sandbox/workspace        the caller's workspace (any valid key):
+                                    {"data": {"id", "name", "plan", "credits"}}
+    GET  /_sandbox/health           {"ok": true}
 
 Fault injection lives in `sandbox.faults` (`/_sandbox/faults`).
 """
