@@ -18,8 +18,10 @@ from __future__ import annotations
 from typing import Any
 
 from mcp.server import Server
+from mcp.types import SetLevelRequestParams
 
 from server import __version__
+from server.client_logs import ClientLogs
 from server.completions import Completions
 from server.composite_tools import CompositeTools, ToolRouter
 from server.live import Live
@@ -61,7 +63,8 @@ def build_server(settings: Settings, upstream: Upstream, live: Live | None = Non
     resources = Resources(settings, reads)
     prompts = Prompts(settings, reads)
     completions = Completions(settings, reads)
-    return Server(
+    client_logs = ClientLogs()
+    server: Server[Any] = Server(
         "intervyo",
         version=__version__,
         title="intervyo.ai",
@@ -82,3 +85,8 @@ def build_server(settings: Settings, upstream: Upstream, live: Live | None = Non
         on_get_prompt=prompts.get_prompt,
         on_completion=completions.complete,
     )
+    # Registered directly: the constructor's on_set_logging_level warns that logging is deprecated
+    # (2026-07-28), but handshake-era clients still use it.
+    server.add_request_handler("logging/setLevel", SetLevelRequestParams, client_logs.set_level)
+    server.middleware.append(client_logs)
+    return server

@@ -86,7 +86,7 @@ class Subscriptions:
         uri = params.uri
         key = caller_key(ctx, self._stdio_key)
         state = await self._check(uri, key)
-        connection = _connection_of(ctx)
+        connection = connection_of(ctx)
         held = self._held.get(id(connection))
         if held is None:
             held = self._held[id(connection)] = {}
@@ -102,7 +102,7 @@ class Subscriptions:
         self, ctx: ServerRequestContext[Any], params: UnsubscribeRequestParams
     ) -> EmptyResult:
         """`resources/unsubscribe` (2025 era); unknown subscriptions are ignored."""
-        connection = _connection_of(ctx)
+        connection = connection_of(ctx)
         release = self._held.get(id(connection), {}).pop(params.uri, None)
         if release is not None:
             release()
@@ -181,7 +181,7 @@ class Subscriptions:
                 del self._legacy[uri]
 
 
-def _connection_of(ctx: ServerRequestContext[Any]) -> Connection:
+def connection_of(ctx: ServerRequestContext[Any]) -> Connection:
     # The SDK hands handlers a per-request session proxy; the connection behind it (stable for the
     # session's life, with the exit stack that runs when it closes) has no public accessor yet.
     return ctx.session._connection
