@@ -48,9 +48,8 @@ def _script(name: str) -> str:
 
 
 def sandbox_http(port: int, db_path: Path) -> Command:
-    """The sandbox app served by `bench.sandbox_server` (see there why not `intervyo-mcp sandbox`)."""
-    argv = [sys.executable, "-m", "bench.sandbox_server", "--port", str(port), "--db", str(db_path)]
-    return Command(argv, {"PYTHONPATH": str(_REPO)})
+    """The sandbox on its own, as `intervyo-mcp sandbox` runs it, with a fresh database per run."""
+    return Command([_script("intervyo-mcp"), "sandbox", "--port", str(port), "--db", str(db_path)], {})
 
 
 def ours_http(port: int, api_base_url: str) -> Command:

@@ -282,9 +282,8 @@ def _method_notes(results: dict[str, Any]) -> list[str]:
             for key, check in results["sdk_client_check"].items()
         )
         + ".",
-        "The sandbox (the upstream for all three) is the sandbox app served by `bench/sandbox_server.py`: "
-        "`intervyo-mcp sandbox` binds a socket without TCP_NODELAY, which would add ~40 ms to most "
-        "keep-alive responses (delayed ACK) for every contender.",
+        "The upstream for all three is the sandbox (`intervyo-mcp sandbox`, a fresh database per run) "
+        "in its own process.",
         "Both servers log at warning level. Ours runs with its defaults otherwise (default toolsets, "
         "sessions on); the peer with FastMCP's defaults plus route maps for the same tool selection.",
         f"Token estimator: `{ESTIMATOR}` (bench/tokens.py; a regex word-piece count is also in the JSON).",
