@@ -28,7 +28,7 @@ def npx(package: str, *args: str, cwd: Path, timeout: float = 600) -> subprocess
     env = {
         **os.environ,
         "HOME": str(cwd),  # the Inspector writes ~/.mcp-inspector
-        "npm_config_cache": os.environ.get("npm_config_cache", os.path.expanduser("~/.npm")),
+        "NPM_CONFIG_CACHE": os.environ.get("NPM_CONFIG_CACHE", os.path.expanduser("~/.npm")),
         "npm_config_update_notifier": "false",
         "NO_COLOR": "1",
     }
