@@ -1,6 +1,6 @@
 """The `intervyo-mcp` command.
 
-    intervyo-mcp [options]                  serve over stdio (what MCP clients launch)
+    intervyo-mcp [options]                  serve over stdio (what MCP clients launch; --sandbox too)
     intervyo-mcp serve [--transport http|sse|stdio] [--host H] [--port P] [--stateless] [--sandbox] [options]
     intervyo-mcp sandbox ...                the emulated intervyo API on its own (see `sandbox --help`)
 
@@ -62,7 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(str(error))
     logs.configure(settings.log_level)
     try:
-        return _serve(settings, sandboxed=bool(getattr(options, "sandbox", False)))
+        return _serve(settings, sandboxed=settings.sandbox)
     except KeyboardInterrupt:
         return 0
     except ImportError as error:
@@ -170,6 +170,7 @@ def _fail(message: str) -> int:
 def _overrides(options: argparse.Namespace) -> dict[str, Any]:
     names = (
         "api_base_url",
+        "sandbox",
         "toolsets",
         "read_only",
         "transport",
@@ -195,6 +196,11 @@ def _parser() -> _Parser:
         metavar="A,B",
         help="API areas to expose, or 'all' (default: all but code_execution) [INTERVYO_TOOLSETS]",
     )
+    common.add_argument(
+        "--sandbox",
+        action="store_true",
+        help="start a local intervyo sandbox (demo data) and use it as the API [INTERVYO_SANDBOX]",
+    )
     common.add_argument("--read-only", action="store_true", help="hide every tool that changes anything")
     common.add_argument("--allowed-hosts", metavar="H,H", help="Host headers to accept besides loopback")
     common.add_argument("--allowed-origins", metavar="O,O", help="Origin headers to accept besides loopback")
@@ -215,9 +221,6 @@ def _parser() -> _Parser:
     serve.add_argument("--port", type=int, help="port (default 8000; 0 picks a free one) [INTERVYO_PORT]")
     serve.add_argument(
         "--stateless", action="store_true", default=None, help="no MCP sessions (for load balancers)"
-    )
-    serve.add_argument(
-        "--sandbox", action="store_true", help="start a local intervyo sandbox and point the server at it"
     )
     commands.add_parser("sandbox", add_help=False, help="run the intervyo sandbox alone (sandbox --help)")
     return parser

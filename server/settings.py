@@ -44,6 +44,9 @@ class Settings(BaseModel):
     api_key: str | None = Field(
         None, repr=False, description="The key for stdio, where there is no request to carry one."
     )
+    sandbox: bool = Field(
+        False, description="Start a local intervyo sandbox (demo data) in-process and use it as the API."
+    )
     toolsets: tuple[str, ...] = Field(tools.DEFAULT_TOOLSETS, description="API areas exposed as tools.")
     read_only: bool = Field(False, description="Hide every tool that changes anything; always wins.")
     transport: Transport = Field(

@@ -60,6 +60,16 @@ async def test_stdio_with_the_sandbox_flag_needs_nothing_else(tmp_path) -> None:
     assert "iv_live_sandbox_demo" in printed
 
 
+async def test_the_bare_command_uses_the_sandbox_when_the_environment_asks_for_it() -> None:
+    # What the MCPB bundle does when its "Use the sandbox" switch is on and no key is configured.
+    env = {"INTERVYO_SANDBOX": "true", "INTERVYO_API_KEY": "", "INTERVYO_READ_ONLY": "false"}
+    with tempfile.TemporaryFile("w+") as stderr, anyio.fail_after(30):
+        async with Client(stdio_client(_stdio([], env), errlog=stderr), mode="auto") as client:  # type: ignore[arg-type]
+            result = await client.call_tool("list_sessions", {"page_size": 2})
+    assert not result.is_error
+    assert result.structured_content is not None and len(result.structured_content["items"]) == 2
+
+
 async def test_legacy_sse_serves_the_tools(live_server, sandbox, connect) -> None:
     async with connect(live_server.sse_url, sandbox.demo_key, transport="sse") as client:
         result = await client.call_tool("list_evaluation_templates", {"page_size": 2})
