@@ -77,8 +77,34 @@ def prompt_table() -> str:
     return "\n".join(rows) + "\n"
 
 
+# Where the README's client snippets point: the default `serve` address and a placeholder per client.
+_URL = "http://127.0.0.1:8000/mcp"
+_COMMAND = "/absolute/path/to/.venv/bin/intervyo-mcp"
+
+
+def client_blocks() -> dict[str, str]:
+    """The README's client snippets, from the functions `serve --sandbox` prints them with."""
+    from server import client_configs as c
+
+    return {
+        "desktop": "```json\n" + c.desktop([_COMMAND], {"INTERVYO_API_KEY": "iv_live_…"}) + "\n```\n",
+        "cursor": "```json\n" + c.cursor(_URL, "${env:INTERVYO_API_KEY}") + "\n```\n",
+        "vscode": "```json\n"
+        + c.vscode(_URL, "${input:intervyo-api-key}", ask_for="intervyo-api-key")
+        + "\n```\n",
+        "claude-code": "```sh\n"
+        + c.claude_code(_URL, "$INTERVYO_API_KEY")
+        + "\n"
+        + c.claude_code_stdio([_COMMAND], {"INTERVYO_API_KEY": "$INTERVYO_API_KEY"})
+        + "\n```\n",
+        "inspector": "```sh\n" + c.inspector(_URL, "$INTERVYO_API_KEY") + "\n```\n",
+    }
+
+
 def readme(text: str) -> str:
     text = replace_block(replace_block(text, "tools", tool_table()), "settings", settings_table())
+    for name, body in client_blocks().items():
+        text = replace_block(text, f"config:{name}", body)
     return replace_block(text, "prompts", prompt_table())
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -165,14 +167,39 @@ async def _check_announced_configs(process: subprocess.Popen[str], connect) -> N
     text = "".join(printed)
     url = next(line.split()[2] for line in printed if line.startswith("MCP endpoint:"))
     key = next(line.split()[2] for line in printed if line.startswith("API key:"))
-    assert f'claude mcp add --transport http intervyo {url} --header "Authorization: Bearer {key}"' in text
-    assert '"url": "' + url in text
     assert "claude_desktop_config.json" in text
     async with httpx2.AsyncClient() as http:
         assert (await http.get(url.replace("/mcp", "/healthz"))).status_code == 200
-    async with connect(url, key) as client:
-        result = await client.call_tool("list_agent_profiles", {})
-    assert not result.is_error
+
+    # Each printed snippet, read the way its client reads it, reaches the server with a working key.
+    cursor = json.loads(_block(printed, "Cursor"))["mcpServers"]["intervyo"]
+    vscode = json.loads(_block(printed, "VS Code"))["servers"]["intervyo"]
+    words = shlex.split(_block(printed, "Claude Code"))
+    claude = {"url": words[words.index("intervyo") + 1], "headers": dict([_header(words)])}
+    inspector = shlex.split(_block(printed, "MCP Inspector").splitlines()[0])
+    by_inspector = {"url": inspector[inspector.index("--cli") + 1], "headers": dict([_header(inspector)])}
+    assert vscode["type"] == "http" and words[words.index("--transport") + 1] == "http"
+    for entry in (cursor, vscode, claude, by_inspector):
+        assert entry["url"] == url and entry["headers"] == {"Authorization": f"Bearer {key}"}
+        async with connect(entry["url"], None, headers=entry["headers"]) as client:
+            result = await client.call_tool("list_agent_profiles", {})
+        assert not result.is_error
+
+
+def _block(printed: list[str], title: str) -> str:
+    """The indented lines printed under the heading that starts with `title`."""
+    start = next(i for i, line in enumerate(printed) if line.startswith(title)) + 1
+    lines = []
+    for line in printed[start:]:
+        if not line.startswith("  "):
+            break
+        lines.append(line[2:])
+    return "".join(lines)
+
+
+def _header(words: list[str]) -> tuple[str, str]:
+    name, _, value = words[words.index("--header") + 1].partition(": ")
+    return name, value
 
 
 def test_the_sse_configs_name_the_sse_endpoint_and_transport() -> None:
