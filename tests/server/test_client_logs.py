@@ -22,7 +22,9 @@ async def test_a_client_that_sets_a_level_hears_its_tool_calls_at_or_above_it(li
     async with (
         httpx2.AsyncClient(headers=headers, timeout=30) as http,
         Client(
-            streamable_http_client(live_server.mcp_url, http_client=http), mode="legacy", logging_callback=on_log
+            streamable_http_client(live_server.mcp_url, http_client=http),
+            mode="legacy",
+            logging_callback=on_log,
         ) as client,
     ):
         assert client.server_capabilities.logging is not None
