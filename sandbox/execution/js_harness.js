@@ -3,9 +3,9 @@
 // Run as `node js_harness.js SOLUTION CASES_JSON RESULTS_JSON`. The solution runs once per case as a
 // CommonJS module body whose `process` and `console` are stand-ins: `process.stdin` is a stream of the
 // case's input (so 'data'/'end' handlers and readline work), `process.stdout`/`console` are captured,
-// `process.exit` ends the case, and `fs.readFileSync(0 | '/dev/stdin')` returns the input. A case ends
-// once its stdin is consumed and the event loop has turned a few times; timers set further in the
-// future are not awaited (use batch: false for such programs).
+// `process.exit` ends the case (so does `process.exitCode`), and `fs.readFileSync` / `fs.readFile` of
+// 0 or '/dev/stdin' return the input. A case ends, like a process would, once its stdin is consumed and nothing it
+// started (timers, file reads) is pending any more.
 'use strict';
 const fs = require('fs');
 const vm = require('vm');
@@ -61,6 +61,7 @@ function standIns(input) {
     stderr: { value: stderr },
     argv: { value: [process.argv[0], 'solution.js'] },
     exit: { value: (code) => { throw new ExitSignal(code === undefined ? 0 : code); } },
+    exitCode: { value: undefined, writable: true },
   });
   const readFileSync = (file, options) => {
     if (file === 0 || file === '/dev/stdin') {
@@ -69,13 +70,33 @@ function standIns(input) {
     }
     return fs.readFileSync(file, options);
   };
-  const fakeFs = Object.assign({}, fs, { readFileSync });
+  const readFile = (file, options, callback) => {
+    const done = typeof options === 'function' ? options : callback;
+    if (file !== 0 && file !== '/dev/stdin') return fs.readFile(file, options, callback);
+    const data = readFileSync(file, typeof options === 'function' ? undefined : options);
+    setImmediate(() => done(null, data));
+  };
+  const fakeFs = Object.assign({}, fs, { readFileSync, readFile });
   const fakeRequire = (name) => (name === 'fs' || name === 'node:fs' ? fakeFs : require(name));
   const fakeConsole = new Console({ stdout, stderr });
   return { stdin, fakeProcess, fakeRequire, fakeConsole };
 }
 
 const turn = () => new Promise((resolve) => setImmediate(resolve));
+const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
+// What the solution may still be waiting for (our own setImmediate turns and stdio do not count).
+const pending = () => process.getActiveResourcesInfo().filter((r) => !['Immediate', 'TTYWrap', 'PipeWrap'].includes(r));
+
+async function settle(stdin) {
+  let quiet = 0;
+  while (!current.done && quiet < 3) {
+    const listening = ['data', 'readable', 'end'].some((event) => stdin.listenerCount(event) > 0);
+    const reading = listening && !stdin.readableEnded;
+    const busy = pending().length > 0;
+    quiet = reading || busy ? 0 : quiet + 1;
+    await (busy ? tick() : turn());
+  }
+}
 
 async function runCase(input) {
   current = { stdout: '', stderr: '', exitCode: 0, done: false };
@@ -90,12 +111,8 @@ async function runCase(input) {
   } catch (error) {
     fail(error);
   }
-  for (let i = 0; i < 10000 && !current.done; i++) {
-    await turn();
-    const listening = ['data', 'readable', 'end'].some((event) => stdin.listenerCount(event) > 0);
-    if (!listening || stdin.readableEnded) break;
-  }
-  for (let i = 0; i < 5 && !current.done; i++) await turn();
+  await settle(stdin);
+  if (!current.done && typeof fakeProcess.exitCode === 'number') current.exitCode = fakeProcess.exitCode;
   const result = current;
   current = null;
   return {

@@ -115,3 +115,12 @@ def test_memory_and_file_size_are_limited(api: Api) -> None:
     writer = "open('big', 'wb').write(b'x' * (64 * 1024 * 1024))"
     body = {"language": "python", "code": writer, "test_cases": cases, "batch": False}
     assert "File too large" in api.post("/code-executions", body).json()["data"]["results"][0]["stderr"]
+
+
+def test_batched_javascript_waits_for_timers_and_honours_exit_code(api: Api) -> None:
+    timer = "setTimeout(() => console.log(Number(require('fs').readFileSync(0, 'utf8')) * 2), 20);"
+    data = _run(api, language="javascript", code=timer).json()["data"]
+    assert [r["stdout"].strip() for r in data["results"]] == ["4", "10"]
+    exit_code = "console.log(4); process.exitCode = 3;"
+    data = _run(api, language="javascript", code=exit_code).json()["data"]
+    assert [r["exit_code"] for r in data["results"]] == [3, 3]
