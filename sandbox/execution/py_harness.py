@@ -2,7 +2,8 @@
 
 Run as `python -I py_harness.py SOLUTION CASES_JSON RESULTS_JSON`. The solution is compiled once and
 executed once per case in fresh globals, as `__main__`, with `sys.stdin`/`sys.stdout`/`sys.stderr`
-replaced by in-memory text streams (with `.buffer`, so `sys.stdin.buffer.read()` works too).
+replaced by in-memory text streams (with `.buffer`, so `sys.stdin.buffer.read()` works too), and
+`open(0)` / `open("/dev/stdin")` reading the case's input.
 `SystemExit` ends a case with its code. Modules the solution imports stay cached between cases, which
 is the price of one process; writes that bypass `sys.stdout` (e.g. `os.write(1, ...)`) are not captured.
 This file is run, never imported, by the sandbox.
@@ -14,6 +15,7 @@ import json
 import sys
 import time
 import traceback
+from typing import Any
 
 
 def _stream(data: bytes = b"") -> io.TextIOWrapper:
@@ -25,6 +27,19 @@ def _read(stream: io.TextIOWrapper) -> str:
     buffer = stream.buffer
     assert isinstance(buffer, io.BytesIO)
     return buffer.getvalue().decode("utf-8", errors="replace")
+
+
+def _builtins_reading(data: bytes) -> dict[str, Any]:
+    """The builtins, with `open` of fd 0 or /dev/stdin giving this case's input."""
+    real_open = builtins.open
+
+    def open_(file: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        if file in (0, "/dev/stdin"):
+            raw = io.BytesIO(data)
+            return raw if "b" in mode else io.TextIOWrapper(raw, encoding="utf-8", errors="replace")
+        return real_open(file, mode, *args, **kwargs)
+
+    return {**vars(builtins), "open": open_}
 
 
 def _exit_code(exc: SystemExit) -> int:
@@ -52,7 +67,8 @@ def main() -> None:
     sys.argv = ["solution.py"]
     results = []
     for text in cases:
-        stdin, stdout, stderr = _stream(text.encode("utf-8", errors="replace")), _stream(), _stream()
+        data = text.encode("utf-8", errors="replace")
+        stdin, stdout, stderr = _stream(data), _stream(), _stream()
         sys.stdin, sys.stdout, sys.stderr = stdin, stdout, stderr
         exit_code = 0
         started = time.perf_counter()
@@ -61,7 +77,7 @@ def main() -> None:
                 sys.stderr.write(compile_error or "")
                 exit_code = 1
             else:
-                exec(code, {"__name__": "__main__", "__builtins__": builtins})
+                exec(code, {"__name__": "__main__", "__builtins__": _builtins_reading(data)})
         except SystemExit as exc:
             exit_code = _exit_code(exc)
         except BaseException as exc:

@@ -124,3 +124,13 @@ def test_batched_javascript_waits_for_timers_and_honours_exit_code(api: Api) -> 
     exit_code = "console.log(4); process.exitCode = 3;"
     data = _run(api, language="javascript", code=exit_code).json()["data"]
     assert [r["exit_code"] for r in data["results"]] == [3, 3]
+
+
+def test_batched_python_reads_stdin_every_usual_way(api: Api) -> None:
+    for code in (
+        "print(int(open(0).read()) * 2)",
+        "import sys\nprint(int(sys.stdin.buffer.read()) * 2)",
+        "print(int(open('/dev/stdin', 'rb').read()) * 2)",
+    ):
+        data = _run(api, language="python", code=code).json()["data"]
+        assert [r["stdout"].strip() for r in data["results"]] == ["4", "10"], code
