@@ -1,7 +1,9 @@
 """Participant operations: list (by template, status, email), get, create, update, delete, bulk import.
 
 An email may exist once per workspace and template (contract: the docs contradict themselves; this is
-the chosen reading); a duplicate create is a 409, a duplicate in a bulk import is skipped.
+the chosen reading), compared case-insensitively; a duplicate create is a 409, a duplicate in a bulk
+import (already stored, or earlier in the same batch) is skipped. A template id that does not exist
+in the workspace is a 404, in a bulk import too (the whole import, as with any unknown id).
 """
 
 from __future__ import annotations
