@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from uuid import uuid4
 
 from sandbox_api import Api
 
@@ -122,3 +123,12 @@ def test_participants_filter_by_template_and_status(api: Api) -> None:
     )
     archived = api.get("/participants", params={"evaluation_template_id": template, "status": "archived"})
     assert [row["name"] for row in archived.json()["data"]] == ["T"]
+
+
+def test_a_bulk_import_naming_an_unknown_template_creates_nothing(api: Api) -> None:
+    rows = [
+        {"name": "Kept out", "email": "kept-out@example.com"},
+        {"name": "Bad", "email": "bad@example.com", "evaluation_template_id": str(uuid4())},
+    ]
+    assert api.post("/participants/bulk", {"participants": rows}).status_code == 404
+    assert api.get("/participants", params={"email": "kept-out@example.com"}).json()["data"] == []
