@@ -23,7 +23,7 @@ pytestmark = pytest.mark.skipif(
 )
 
 _REPO = Path(__file__).resolve().parents[2]
-# The quick run takes about 20 s on 2 idle cores; this only stops a hung run (a loaded machine is slower).
+# The quick run takes about 30 s on 2 idle cores; this only stops a hung run (a loaded machine is slower).
 _BOUND_S = 90.0
 _CONTENDERS = ("direct", "ours", "peer")
 _TOOLS = ("get_session", "list_sessions", "schedule_session")
