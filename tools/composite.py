@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from mcp.types import Tool, ToolAnnotations
+from mcp.types import Tool
 from pydantic import BaseModel
 
 from tools.operation import Annotations, compact_schema
@@ -50,18 +50,6 @@ class Composite:
 
     @cached_property
     def tool(self) -> Tool:
-        hints = self.annotations
-        return Tool(
-            name=self.name,
-            title=self.title,
-            description=self.description,
-            input_schema=self.input_schema,
-            output_schema=self.output_schema,
-            annotations=ToolAnnotations(
-                title=self.title,
-                read_only_hint=hints.read_only,
-                destructive_hint=hints.destructive,
-                idempotent_hint=hints.idempotent,
-                open_world_hint=hints.open_world,
-            ),
+        return self.annotations.tool(
+            self.name, self.title, self.description, self.input_schema, self.output_schema
         )

@@ -34,6 +34,30 @@ class Annotations:
     idempotent: bool
     open_world: bool = True  # every tool reaches intervyo.ai, an external system
 
+    def tool(
+        self,
+        name: str,
+        title: str,
+        description: str,
+        input_schema: dict[str, Any],
+        output_schema: dict[str, Any] | None,
+    ) -> Tool:
+        """The MCP `Tool` with these hints, every one of the four set explicitly."""
+        return Tool(
+            name=name,
+            title=title,
+            description=description,
+            input_schema=input_schema,
+            output_schema=output_schema,
+            annotations=ToolAnnotations(
+                title=title,
+                read_only_hint=self.read_only,
+                destructive_hint=self.destructive,
+                idempotent_hint=self.idempotent,
+                open_world_hint=self.open_world,
+            ),
+        )
+
 
 READ = Annotations(read_only=True, destructive=False, idempotent=True)
 CREATE = Annotations(read_only=False, destructive=False, idempotent=False)
@@ -85,20 +109,8 @@ class Operation:
 
     @cached_property
     def tool(self) -> Tool:
-        hints = self.annotations
-        return Tool(
-            name=self.name,
-            title=self.title,
-            description=self.description,
-            input_schema=self.input_schema,
-            output_schema=self.output_schema,
-            annotations=ToolAnnotations(
-                title=self.title,
-                read_only_hint=hints.read_only,
-                destructive_hint=hints.destructive,
-                idempotent_hint=hints.idempotent,
-                open_world_hint=hints.open_world,
-            ),
+        return self.annotations.tool(
+            self.name, self.title, self.description, self.input_schema, self.output_schema
         )
 
     def split(self, args: BaseModel) -> tuple[str, dict[str, Any], dict[str, Any] | None]:
