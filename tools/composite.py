@@ -15,7 +15,7 @@ from typing import Any
 from mcp.types import Tool
 from pydantic import BaseModel
 
-from tools.operation import Annotations, compact_schema
+from tools.operation import Annotations, compact_schema, result_schema
 
 __all__ = ["Composite"]
 
@@ -46,7 +46,7 @@ class Composite:
 
     @cached_property
     def output_schema(self) -> dict[str, Any]:
-        return compact_schema(self.result, "serialization")
+        return result_schema(self.result)
 
     @cached_property
     def tool(self) -> Tool:

@@ -18,7 +18,17 @@ from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode, JsonSchemaValue
 from pydantic_core import CoreSchema, core_schema
 
-__all__ = ["CREATE", "DELETE", "READ", "UPDATE", "Annotations", "HttpMethod", "Operation", "compact_schema"]
+__all__ = [
+    "CREATE",
+    "DELETE",
+    "READ",
+    "UPDATE",
+    "Annotations",
+    "HttpMethod",
+    "Operation",
+    "compact_schema",
+    "result_schema",
+]
 
 HttpMethod = Literal["GET", "POST", "PATCH", "DELETE"]
 
@@ -105,7 +115,7 @@ class Operation:
 
     @cached_property
     def output_schema(self) -> dict[str, Any] | None:
-        return None if self.result is None else compact_schema(self.result, "serialization")
+        return None if self.result is None else result_schema(self.result)
 
     @cached_property
     def tool(self) -> Tool:
@@ -157,6 +167,35 @@ class _CompactJsonSchema(GenerateJsonSchema):
 def compact_schema(model: type[BaseModel], mode: JsonSchemaMode) -> dict[str, Any]:
     """The model's JSON Schema (Draft 2020-12) as tools/list and OpenAPI publish it."""
     return model.model_json_schema(mode=mode, schema_generator=_CompactJsonSchema)
+
+
+def result_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """A tool's `outputSchema`: the result's shape and types, each object described once, at model level.
+
+    Per-field descriptions stay on input schemas, where the model needs them to call the tool right. On
+    results they doubled the size of `tools/list` (every session field described again in each of the
+    five tools returning sessions), while the field names, the object descriptions and the tool
+    descriptions already say what comes back.
+    """
+    schema: dict[str, Any] = _without_field_descriptions(compact_schema(model, "serialization"))
+    return schema
+
+
+def _without_field_descriptions(node: Any) -> Any:
+    if isinstance(node, list):
+        return [_without_field_descriptions(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    result: dict[str, Any] = {}
+    for key, value in node.items():
+        if key == "properties" and isinstance(value, dict):
+            result[key] = {
+                name: {k: _without_field_descriptions(v) for k, v in field.items() if k != "description"}
+                for name, field in value.items()
+            }
+        else:
+            result[key] = _without_field_descriptions(value)
+    return result
 
 
 def _query_value(value: Any) -> str:

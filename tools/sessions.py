@@ -100,7 +100,8 @@ class ListSessions(ListArguments):
 
 
 class DimensionScore(BaseModel):
-    """One scored dimension of a scorecard."""
+    """One scored dimension: score 0-10, weight in the overall score, reasoning, and the transcript turn
+    indexes it cites."""
 
     model_config = ConfigDict(extra="ignore")
 
@@ -123,7 +124,11 @@ class AuthenticitySignals(BaseModel):
 
 
 class Session(BaseModel):
-    """A session as intervyo returns it; the scorecard fields appear once it is scored."""
+    """An interview session: status (scheduled, in_progress, completed, failed, cancelled), the
+    participant (candidate_id), the template and stage (interview_id), join_url and times. Once scored
+    (30 s-2 min after completion) it also carries the scorecard: score 0-10 (weighted mean of the
+    evaluation_breakdown), passed (met the stage's threshold), recommendation (the use case's vocabulary,
+    e.g. hire / no_hire), summary, and authenticity_signals (observations, never a verdict)."""
 
     model_config = ConfigDict(extra="ignore")
 
