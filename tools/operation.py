@@ -60,7 +60,6 @@ class Annotations:
             input_schema=input_schema,
             output_schema=output_schema,
             annotations=ToolAnnotations(
-                title=title,
                 read_only_hint=self.read_only,
                 destructive_hint=self.destructive,
                 idempotent_hint=self.idempotent,
@@ -170,15 +169,20 @@ def compact_schema(model: type[BaseModel], mode: JsonSchemaMode) -> dict[str, An
 
 
 def result_schema(model: type[BaseModel]) -> dict[str, Any]:
-    """A tool's `outputSchema`: the result's shape and types, each object described once, at model level.
+    """A tool's `outputSchema`: the result's shape and types, each object described at model level.
 
-    Per-field descriptions stay on input schemas, where the model needs them to call the tool right. On
-    results they doubled the size of `tools/list` (every session field described again in each of the
-    five tools returning sessions), while the field names, the object descriptions and the tool
-    descriptions already say what comes back.
+    Per-field descriptions and string formats stay on input schemas, where the model needs them to call
+    the tool right. On results they doubled the size of `tools/list` (every session field described again
+    in each of the five tools returning sessions), while the field names, the values themselves, the
+    object descriptions and the tool descriptions already say what comes back.
     """
     schema: dict[str, Any] = _without_field_descriptions(compact_schema(model, "serialization"))
     return schema
+
+
+# What a result field does not need to say: its description, and its string format (the values are
+# there to read: ids are UUIDs, times ISO 8601).
+_FIELD_NOTES = frozenset({"description", "format"})
 
 
 def _without_field_descriptions(node: Any) -> Any:
@@ -188,9 +192,11 @@ def _without_field_descriptions(node: Any) -> Any:
         return node
     result: dict[str, Any] = {}
     for key, value in node.items():
+        if key == "additionalProperties" and value is True:
+            continue  # the default: saying it costs bytes and tells nothing
         if key == "properties" and isinstance(value, dict):
             result[key] = {
-                name: {k: _without_field_descriptions(v) for k, v in field.items() if k != "description"}
+                name: {k: _without_field_descriptions(v) for k, v in field.items() if k not in _FIELD_NOTES}
                 for name, field in value.items()
             }
         else:

@@ -124,11 +124,8 @@ class AuthenticitySignals(BaseModel):
 
 
 class Session(BaseModel):
-    """An interview session: status (scheduled, in_progress, completed, failed, cancelled), the
-    participant (candidate_id), the template and stage (interview_id), join_url and times. Once scored
-    (30 s-2 min after completion) it also carries the scorecard: score 0-10 (weighted mean of the
-    evaluation_breakdown), passed (met the stage's threshold), recommendation (the use case's vocabulary,
-    e.g. hire / no_hire), summary, and authenticity_signals (observations, never a verdict)."""
+    """An interview session. Once scored it carries the scorecard: score 0-10 (weighted mean of the
+    breakdown), passed (met the stage's threshold), recommendation (e.g. hire / no_hire), summary."""
 
     model_config = ConfigDict(extra="ignore")
 
