@@ -106,7 +106,6 @@ class Upstream:
         path, query, body = op.split(arguments)
         url = self._url(path)
         safe = op.method == "GET" or (body is not None and body.get(IDEMPOTENCY_FIELD) is not None)
-        named = arguments.model_dump(mode="json")
         deadline = self._clock() + self._deadline_s
         attempt = 0
         while True:
@@ -124,11 +123,11 @@ class Upstream:
             )
             retryable = outcome.status is None or outcome.status in RETRYABLE_STATUSES
             if not (safe and retryable and attempt <= self._policy.retries):
-                raise self._error(op, named, outcome, key, attempt)
+                raise self._error(op, arguments, outcome, key, attempt)
             wait = self._policy.wait(attempt, outcome.retry_after_s)
             if self._clock() + wait > deadline:
                 # Waiting would outlive the call: hand the error, and how long to wait, to the model.
-                raise self._error(op, named, replace(outcome, retry_after_s=wait), key, attempt)
+                raise self._error(op, arguments, replace(outcome, retry_after_s=wait), key, attempt)
             await self._sleep(wait)
 
     async def fetch_document(self, url: str) -> object:
@@ -192,8 +191,9 @@ class Upstream:
         )
 
     def _error(
-        self, op: Operation, named: dict[str, Any], failure: _Failure, key: str, attempts: int
+        self, op: Operation, arguments: BaseModel, failure: _Failure, key: str, attempts: int
     ) -> ToolError:
+        named = arguments.model_dump(mode="json")
         if failure.status is None:
             keyed = named.get(IDEMPOTENCY_FIELD) is not None
             return unreachable(op, timed_out=failure.timed_out, attempts=attempts, keyed=keyed)
