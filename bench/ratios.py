@@ -2,7 +2,10 @@
 
 Lower is better for every ratio except throughput. A latency ratio is the geometric mean, over the
 three timed tools, of the per-tool ratio of p50s (each tool counts the same however slow it is); the
-per-tool ratios are kept beside it. A ratio is None when either side has no figure.
+per-tool ratios are kept beside it. `server_cpu_per_call_N_ours_over_peer` compares the CPU each
+server process spent per completed call at N clients: unlike calls/s it does not depend on how much
+of the machine the sandbox and the load generator took. A ratio is None when either side has no
+figure.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from bench.stats import median
 from bench.workload import LATENCY_TOOLS
 
 __all__ = ["TARGETS", "compute_ratios", "judge"]
@@ -59,6 +63,13 @@ def compute_ratios(results: dict[str, Any]) -> dict[str, Any]:
         ratios[f"throughput_{level}_ours_over_direct"] = _ratio(
             ours, throughput["direct"][level]["calls_per_s"]["median"]
         )
+
+    for level in throughput["ours"]:
+        cpu = {
+            c: median([w["cpu_ms_per_call"].get("server", 0.0) for w in throughput[c][level]["windows"]])
+            for c in ("ours", "peer")
+        }
+        ratios[f"server_cpu_per_call_{level}_ours_over_peer"] = _ratio(cpu["ours"], cpu["peer"])
 
     cold = results["cold_start"]["to_tools_list"]
     ratios["cold_start_ours_over_peer"] = _ratio(cold["ours"]["median"], cold["peer"]["median"])

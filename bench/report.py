@@ -113,6 +113,14 @@ def _throughput(results: dict[str, Any]) -> list[str]:
         "per level and contender. Chart: [latest.png](latest.png).",
         "",
         *_table(header, rows),
+        "",
+        "Server CPU per completed call, ours/peer (independent of what the sandbox and the load "
+        "generator took from the shared cores): "
+        + ", ".join(
+            f"{level} clients {_num(results['ratios'][f'server_cpu_per_call_{level}_ours_over_peer'])}"
+            for level in data["ours"]
+        )
+        + ".",
     ]
 
 
