@@ -85,6 +85,7 @@ def build_app(settings: Settings, upstream: Upstream | None = None) -> Starlette
     manager = StreamableHTTPSessionManager(
         app=server,
         stateless=settings.stateless,
+        json_response=settings.json_response,
         security_settings=security,
         max_request_body_size=settings.max_body_bytes,
     )

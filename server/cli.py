@@ -177,6 +177,7 @@ def _overrides(options: argparse.Namespace) -> dict[str, Any]:
         "host",
         "port",
         "stateless",
+        "json_response",
         "allowed_hosts",
         "allowed_origins",
         "log_level",
@@ -221,6 +222,12 @@ def _parser() -> _Parser:
     serve.add_argument("--port", type=int, help="port (default 8000; 0 picks a free one) [INTERVYO_PORT]")
     serve.add_argument(
         "--stateless", action="store_true", default=None, help="no MCP sessions (for load balancers)"
+    )
+    serve.add_argument(
+        "--json-response",
+        action="store_true",
+        default=None,
+        help="plain JSON answers, not SSE: faster, no progress during a call [INTERVYO_JSON_RESPONSE]",
     )
     commands.add_parser("sandbox", add_help=False, help="run the intervyo sandbox alone (sandbox --help)")
     return parser

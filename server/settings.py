@@ -56,6 +56,11 @@ class Settings(BaseModel):
     host: str = Field("127.0.0.1", description="Interface the HTTP server listens on.")
     port: int = Field(8000, ge=0, le=65535, description="Port the HTTP server listens on (0: any free).")
     stateless: bool = Field(False, description="No MCP sessions on the handshake era (load balancers).")
+    json_response: bool = Field(
+        False,
+        description="Answer each MCP POST with one JSON body, not an SSE stream: cheaper per call, but "
+        "handshake-era clients then get no progress or log messages during a call.",
+    )
     allowed_hosts: tuple[str, ...] = Field((), description="Host headers accepted besides loopback.")
     allowed_origins: tuple[str, ...] = Field((), description="Origin headers accepted besides loopback.")
     max_body_bytes: int = Field(1024 * 1024, ge=1024, description="Largest MCP request body accepted.")
