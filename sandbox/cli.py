@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import math
-import socket
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -24,6 +23,7 @@ import uvicorn
 from sandbox.app import create_app
 from sandbox.config import ApiKeySpec, SandboxConfig
 from sandbox.seed import DEMO_KEY, OTHER_KEY, READONLY_KEY, TRIAL_KEY, UNPAID_KEY
+from sandbox.serve import bind
 
 __all__ = ["main"]
 
@@ -75,11 +75,7 @@ def main(argv: list[str] | None = None) -> int:
             raise ValueError(f"--host {args.host} is not a loopback address; pass --allow-remote to insist")
         if not 0 <= args.port <= 65535:
             raise ValueError(f"--port must be 0-65535, got {args.port}")
-        family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
-        # IPPROTO_TCP so accepted connections get TCP_NODELAY (see sandbox.serve._bind).
-        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((args.host, args.port))
+        sock = bind(args.host, args.port)
         # Listening before the banner: a client that reads the URL may connect at once.
         sock.listen(2048)
     except (ValueError, OSError) as exc:

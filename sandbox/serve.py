@@ -24,7 +24,7 @@ from sandbox.api import API_PREFIX
 from sandbox.app import create_app
 from sandbox.config import SandboxConfig
 
-__all__ = ["RunningSandbox", "serve_async", "serve_in_thread"]
+__all__ = ["RunningSandbox", "bind", "serve_async", "serve_in_thread"]
 
 _START_TIMEOUT = 15.0
 _STOP_TIMEOUT = 15.0
@@ -55,7 +55,7 @@ def serve_in_thread(
 ) -> Iterator[RunningSandbox]:
     """Run the sandbox in a daemon thread until the block exits."""
     app = create_app(config)
-    sock = _bind(host, port)
+    sock = bind(host, port)
     server = _server(app)
     thread = threading.Thread(
         target=server.run, kwargs={"sockets": [sock]}, name="intervyo-sandbox", daemon=True
@@ -80,7 +80,7 @@ async def serve_async(
 ) -> AsyncIterator[RunningSandbox]:
     """Run the sandbox as a task on the current event loop until the block exits."""
     app = create_app(config)
-    sock = _bind(host, port)
+    sock = bind(host, port)
     server = _server(app)
     try:
         async with anyio.create_task_group() as group:
@@ -96,7 +96,8 @@ async def serve_async(
         sock.close()
 
 
-def _bind(host: str, port: int) -> socket.socket:
+def bind(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to host:port (IPv6 for an IPv6 literal), not yet listening."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     # IPPROTO_TCP, not 0: asyncio only sets TCP_NODELAY on accepted sockets of a TCP-protocol listener,
     # and without it a keep-alive answer written in two parts waits for a delayed ACK (~40 ms).
