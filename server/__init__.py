@@ -32,6 +32,7 @@ validation -> upstream call -> shaped result. The modules, one concept each:
     completions  completion/complete from the caller's own ids
     factory      builds the MCP `Server` from settings: the one place handlers are wired in
     app          the ASGI app: /mcp (both protocol eras), /sse + /messages/, /healthz, /webhooks/intervyo
+    response_mode  each /mcp answer as one JSON body, or a stream when something rides along with it
     serving      running a transport: stdio, or uvicorn on a pre-bound socket
     logs         stderr logging with keys masked
     client_configs  the client configs `--sandbox` prints

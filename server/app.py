@@ -11,12 +11,14 @@
 
 Every MCP endpoint requires the caller's key (`server.auth`), validates Host and Origin against the
 loopback names plus the configured allow-lists (DNS-rebinding protection), and caps request bodies.
+A POST to /mcp is answered as one JSON body unless something is streamed with it (`server.response_mode`).
 """
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
+from typing import cast
 
 from mcp.server import Server
 from mcp.server.sse import SseServerTransport
@@ -28,13 +30,16 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+import tools
 from server import __version__
 from server.auth import ApiKeyMiddleware
+from server.client_logs import ClientLogs
 from server.factory import build_server
 from server.live import Live
 from server.reads import Reads
+from server.response_mode import PerRequest, ResponseMode
 from server.settings import Settings
 from server.upstream import Upstream
 from server.webhooks import PATH as WEBHOOK_PATH
@@ -79,16 +84,27 @@ def build_app(settings: Settings, upstream: Upstream | None = None) -> Starlette
     """The whole HTTP surface for `settings`. `upstream` is opened and closed with the app."""
     upstream = upstream or Upstream(settings)
     live = Live(settings, Reads(upstream))
-    server = build_server(settings, upstream, live)
+    client_logs = ClientLogs()
+    server = build_server(settings, upstream, live, client_logs)
     webhooks = [Route(WEBHOOK_PATH, live.webhooks.handle, methods=["POST"])] if live.webhooks else []
     security = security_settings(settings)
     manager = StreamableHTTPSessionManager(
         app=server,
         stateless=settings.stateless,
-        json_response=settings.json_response,
+        # Decided per request (server.response_mode) unless every answer is to be JSON; the SDK only
+        # ever takes the truth value of this switch.
+        json_response=True if settings.json_response else cast(bool, PerRequest()),
         security_settings=security,
         max_request_body_size=settings.max_body_bytes,
     )
+    streamable: ASGIApp = StreamableHTTPASGIApp(manager)
+    if not settings.json_response:
+        streamable = ResponseMode(
+            streamable,
+            long_running=(tool.name for tool in tools.TOOLS if tool.long_running),
+            logs_wanted=client_logs.wants_logs,
+            max_body_bytes=settings.max_body_bytes,
+        )
     sse = SseServerTransport(
         "/messages/", security_settings=security, max_request_body_size=settings.max_body_bytes
     )
@@ -105,7 +121,7 @@ def build_app(settings: Settings, upstream: Upstream | None = None) -> Starlette
         routes=[
             Route("/healthz", _healthz, methods=["GET"]),
             *webhooks,
-            Route("/mcp", ApiKeyMiddleware(StreamableHTTPASGIApp(manager), single_user_key)),
+            Route("/mcp", ApiKeyMiddleware(streamable, single_user_key)),
             Route(
                 "/sse",
                 ApiKeyMiddleware(_SseStream(server, sse, security), single_user_key),

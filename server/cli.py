@@ -227,7 +227,8 @@ def _parser() -> _Parser:
         "--json-response",
         action="store_true",
         default=None,
-        help="plain JSON answers, not SSE: faster, no progress during a call [INTERVYO_JSON_RESPONSE]",
+        help="every answer as plain JSON, even those with progress or log messages, which are then "
+        "dropped [INTERVYO_JSON_RESPONSE]",
     )
     commands.add_parser("sandbox", add_help=False, help="run the intervyo sandbox alone (sandbox --help)")
     return parser

@@ -5,8 +5,10 @@ Handshake-era (2025-11-25) clients may set a level; from then on each tool call 
 taken, never arguments, results or keys), on that call's own stream. Logging is deprecated in
 2026-07-28 (SEP-2577), where `logging/setLevel` no longer exists, so those clients are told nothing.
 
-The level is kept per connection (weakly: it goes when the connection does). The notification is sent as
-a plain typed notification because the SDK's `send_log_message` helper is itself marked deprecated.
+The level is kept per connection (weakly: it goes when the connection does), and `wants_logs` tells the
+HTTP layer which sessions asked, so their tool calls are streamed rather than answered as one JSON body
+(`server.response_mode`). The notification is sent as a plain typed notification because the SDK's
+`send_log_message` helper is itself marked deprecated.
 """
 
 from __future__ import annotations
@@ -25,7 +27,9 @@ from mcp.types import (
     LoggingMessageNotificationParams,
     SetLevelRequestParams,
 )
+from starlette.requests import Request
 
+from server.response_mode import answered_as_json
 from server.subscriptions import connection_of
 
 __all__ = ["ClientLogs"]
@@ -43,13 +47,23 @@ class ClientLogs:
 
     def __init__(self) -> None:
         self._levels: weakref.WeakKeyDictionary[Connection, int] = weakref.WeakKeyDictionary()
+        self._sessions: weakref.WeakValueDictionary[str, Connection] = weakref.WeakValueDictionary()
+
+    def wants_logs(self, session_id: str) -> bool:
+        """Whether the HTTP session `session_id` set a log level (its calls have messages to carry)."""
+        connection = self._sessions.get(session_id)
+        return connection is not None and connection in self._levels
 
     async def set_level(self, ctx: ServerRequestContext[Any], params: SetLevelRequestParams) -> EmptyResult:
-        self._levels[connection_of(ctx)] = _RANK[params.level]
+        connection = connection_of(ctx)
+        self._levels[connection] = _RANK[params.level]
+        session_id = ctx.request.headers.get("mcp-session-id") if isinstance(ctx.request, Request) else None
+        if session_id:
+            self._sessions[session_id] = connection
         return EmptyResult()
 
     async def __call__(self, ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> Any:
-        if ctx.method != "tools/call" or connection_of(ctx) not in self._levels:
+        if ctx.method != "tools/call" or connection_of(ctx) not in self._levels or answered_as_json(ctx):
             return await call_next(ctx)
         started = time.monotonic()
         result = await call_next(ctx)

@@ -51,10 +51,13 @@ INSTRUCTIONS = (
 )
 
 
-def build_server(settings: Settings, upstream: Upstream, live: Live | None = None) -> Server[Any]:
+def build_server(
+    settings: Settings, upstream: Upstream, live: Live | None = None, client_logs: ClientLogs | None = None
+) -> Server[Any]:
     """The MCP server for these settings, calling intervyo through `upstream`.
 
-    `live` carries the subscription bus and webhook receiver; pass it when the HTTP app shares them.
+    `live` carries the subscription bus and webhook receiver, and `client_logs` the log levels clients
+    set; pass them when the HTTP app shares them.
     """
     tool_calls = ToolCalls(settings, upstream)
     reads = Reads(upstream)
@@ -63,7 +66,7 @@ def build_server(settings: Settings, upstream: Upstream, live: Live | None = Non
     resources = Resources(settings, reads)
     prompts = Prompts(settings, reads)
     completions = Completions(settings, reads)
-    client_logs = ClientLogs()
+    client_logs = client_logs or ClientLogs()
     server: Server[Any] = Server(
         "intervyo",
         version=__version__,

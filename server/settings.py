@@ -58,8 +58,8 @@ class Settings(BaseModel):
     stateless: bool = Field(False, description="No MCP sessions on the handshake era (load balancers).")
     json_response: bool = Field(
         False,
-        description="Answer each MCP POST with one JSON body, not an SSE stream: cheaper per call, but "
-        "handshake-era clients then get no progress or log messages during a call.",
+        description="Answer every MCP POST with one JSON body. By default only requests with nothing to "
+        "stream get one; with this, progress and log messages during a call are dropped.",
     )
     allowed_hosts: tuple[str, ...] = Field((), description="Host headers accepted besides loopback.")
     allowed_origins: tuple[str, ...] = Field((), description="Origin headers accepted besides loopback.")

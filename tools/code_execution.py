@@ -72,5 +72,6 @@ OPERATIONS = (
         # runs code but changes nothing in the workspace; the same code gives the same answer
         annotations=Annotations(read_only=True, destructive=False, idempotent=True),
         candidate_authored=("results.*.stdout", "results.*.stderr"),
+        long_running=True,
     ),
 )

@@ -24,7 +24,8 @@ __all__ = ["Composite"]
 class Composite:
     """One server-implemented tool: declared like an operation, answered by the server.
 
-    `scope` is the intervyo key scope its reads need (shown in the README's tool table).
+    `scope` is the intervyo key scope its reads need (shown in the README's tool table);
+    `long_running` is as for `Operation`.
     """
 
     name: str
@@ -35,6 +36,7 @@ class Composite:
     arguments: type[BaseModel]
     result: type[BaseModel]
     annotations: Annotations
+    long_running: bool = False
 
     @property
     def read_only(self) -> bool:

@@ -99,6 +99,9 @@ class Operation:
     # Result fields written by a candidate (dotted paths, `*` for every list item): the server returns
     # them fenced as untrusted text, never as something the model should follow.
     candidate_authored: tuple[str, ...] = ()
+    # Can take many seconds (a code run, a wait): over HTTP its answer is streamed, never one JSON body,
+    # so that a client going away cancels it (see server.response_mode).
+    long_running: bool = False
 
     @property
     def read_only(self) -> bool:

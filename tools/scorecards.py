@@ -168,5 +168,6 @@ COMPOSITES = (
         arguments=WaitForScorecard,
         result=ScorecardDocument,
         annotations=READ,
+        long_running=True,
     ),
 )
