@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
-from typing import cast
+from typing import Any, cast
 
 from mcp.server import Server
 from mcp.server.sse import SseServerTransport
@@ -130,17 +130,56 @@ def build_app(settings: Settings, upstream: Upstream | None = None) -> Starlette
             Mount("/messages/", app=ApiKeyMiddleware(sse.handle_post_message, single_user_key)),
         ],
         middleware=[
+            Middleware(_TrimmedHeaderValues),
             Middleware(
-                CORSMiddleware,
+                _BrowserCors,
                 allow_origin_regex=r"https?://(127\.0\.0\.1|localhost|\[::1\])(:\d+)?",
                 allow_origins=list(settings.allowed_origins),
                 allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
                 allow_headers=_CORS_HEADERS,
                 expose_headers=["Mcp-Session-Id"],
-            )
+            ),
         ],
         lifespan=lifespan,
     )
+
+
+class _TrimmedHeaderValues:
+    """Header values without surrounding spaces or tabs, as RFC 9110 defines them.
+
+    uvicorn's fast parser (httptools) keeps the whitespace after a value that its pure-Python one (h11)
+    drops, and the SDK compares `Mcp-Method` and `Mcp-Name` with the request body exactly.
+    """
+
+    def __init__(self, app: ASGIApp, /) -> None:
+        self._app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and any(_padded(value) for _, value in scope["headers"]):
+            scope = {**scope, "headers": [(name, value.strip(b" \t")) for name, value in scope["headers"]]}
+        await self._app(scope, receive, send)
+
+
+def _padded(value: bytes) -> bool:
+    return value[:1] in (b" ", b"\t") or value[-1:] in (b" ", b"\t")
+
+
+class _BrowserCors:
+    """CORS for browser clients such as MCP Inspector; a request without an Origin header passes by.
+
+    Only browsers send Origin, and Starlette's CORS layer wraps every response it sees; agents' HTTP
+    clients need none of it.
+    """
+
+    def __init__(self, app: ASGIApp, /, **options: Any) -> None:
+        self._app = app
+        self._cors = CORSMiddleware(app, **options)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and any(name == b"origin" for name, _ in scope["headers"]):
+            await self._cors(scope, receive, send)
+        else:
+            await self._app(scope, receive, send)
 
 
 async def _healthz(_: Request) -> Response:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
+
+import anyio
 import httpx2
 import pytest
 from mcp import MCPError
@@ -161,3 +165,69 @@ async def test_an_unknown_tool_over_http_is_a_protocol_error(mocked, connect) ->
     async with connect(live.mcp_url, KEY, mode="legacy") as client:
         with pytest.raises(MCPError, match="Unknown tool"):
             await client.call_tool("nope", {})
+
+
+async def test_browsers_get_cors_headers_and_other_clients_none(mocked) -> None:
+    live, _ = mocked
+    browser = "http://localhost:6274"  # MCP Inspector's own origin
+    async with httpx2.AsyncClient() as http:
+        preflight = await http.options(
+            live.mcp_url,
+            headers={
+                "origin": browser,
+                "access-control-request-method": "POST",
+                "access-control-request-headers": "authorization, mcp-session-id",
+            },
+        )
+        from_browser = await http.post(
+            live.mcp_url, json=INIT, headers={**ACCEPT, "x-api-key": KEY, "origin": browser}
+        )
+        from_agent = await http.post(live.mcp_url, json=INIT, headers={**ACCEPT, "x-api-key": KEY})
+    assert preflight.status_code == 200
+    assert preflight.headers["access-control-allow-origin"] == browser
+    assert "mcp-session-id" in preflight.headers["access-control-allow-headers"].lower()
+    assert from_browser.headers["access-control-allow-origin"] == browser
+    assert from_browser.headers["access-control-expose-headers"] == "Mcp-Session-Id"
+    assert from_agent.status_code == 200
+    assert "access-control-allow-origin" not in from_agent.headers
+
+
+async def test_whitespace_around_a_header_value_is_not_part_of_it(mocked) -> None:
+    # Sent raw: HTTP client libraries refuse to send such values, but other clients do (RFC 9110 OWS).
+    live, script = mocked
+    body = json.dumps(
+        {
+            "jsonrpc": "2.0",
+            "id": 1,
+            "method": "tools/call",
+            "params": {
+                "name": "list_sessions",
+                "arguments": {},
+                "_meta": {
+                    "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+                    "io.modelcontextprotocol/clientCapabilities": {},
+                    "io.modelcontextprotocol/clientInfo": {"name": "t", "version": "1"},
+                },
+            },
+        }
+    ).encode()
+    host, port = live.origin.removeprefix("http://").split(":")
+    head = (
+        f"POST /mcp HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: application/json\r\n"
+        f"Accept: application/json, text/event-stream\r\nx-api-key: {KEY}\r\n"
+        "MCP-Protocol-Version: 2026-07-28 \r\nMcp-Method:\ttools/call\t\r\nMcp-Name:   list_sessions   \r\n"
+        f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+    )
+    stream = await anyio.connect_tcp(host, int(port))
+    async with stream:
+        await stream.send(head.encode() + body)
+        answer = b""
+        with contextlib.suppress(anyio.EndOfStream):
+            while True:
+                answer += await stream.receive()
+    head_part, _, body_part = answer.partition(b"\r\n\r\n")
+    assert head_part.startswith(b"HTTP/1.1 200 OK"), answer
+    result = json.loads(body_part)["result"]
+    assert not result.get("isError")
+    assert result["structuredContent"]["items"] == []
+    assert len(script.requests) == 1
