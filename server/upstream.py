@@ -1,7 +1,7 @@
-"""The upstream client: one pooled HTTP client to the intervyo REST API for the whole process.
+"""The upstream client: pooled HTTP connections to the intervyo REST API, shared by the whole process.
 
 Every call carries the caller's own key as `x-api-key`, and only to the configured API origin: URLs are
-built from the catalog's paths (ids are validated UUIDs) and checked against that origin, and
+the configured base URL followed by a catalog path (ids are validated UUIDs, percent-encoded), and
 redirects are never followed (a redirect to another host would otherwise carry the key along).
 
 Safe calls -- reads, and writes carrying an idempotency key -- are retried on 429, 5xx, connection
@@ -15,6 +15,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
+from http.cookiejar import DefaultCookiePolicy
 from types import TracebackType
 from typing import Any
 
@@ -35,6 +36,11 @@ __all__ = ["USER_AGENT", "Answer", "Upstream"]
 USER_AGENT = f"intervyo-mcp/{__version__} (+https://github.com/intervyo/intervyo-mcp)"
 
 logger = logging.getLogger(__name__)
+
+# Before each request a connection pool probes every idle connection it holds (is it still open?), so a
+# pool's cost per call grows with its size under load. Several smaller pools, used in turn, keep it flat.
+_POOLS = 4
+_CONNECTIONS_PER_POOL = 25
 
 
 @dataclass(frozen=True)
@@ -71,7 +77,9 @@ class Upstream:
         clock: Callable[[], float] = time.monotonic,
         policy: RetryPolicy | None = None,
     ) -> None:
-        self._base = httpx2.URL(settings.api_base_url + "/")
+        # Every path is appended to this prefix: path parameters are percent-encoded (Operation.split), so a
+        # key can never be sent anywhere but the configured API origin.
+        self._prefix = str(httpx2.URL(settings.api_base_url + "/"))
         self._timeout_s = settings.request_timeout_s
         self._deadline_s = settings.call_deadline_s
         self._transport = transport
@@ -80,28 +88,47 @@ class Upstream:
         self._policy = policy or RetryPolicy(
             retries=settings.retries, base_s=settings.retry_backoff_s, max_s=settings.retry_backoff_max_s
         )
-        self._client: httpx2.AsyncClient | None = None
+        self._clients: list[httpx2.AsyncClient] = []
+        self._turn = 0
 
     async def __aenter__(self) -> Upstream:
-        self._client = httpx2.AsyncClient(
-            headers={"user-agent": USER_AGENT, "accept": "application/json"},
-            timeout=self._timeout_s,
-            follow_redirects=False,
-            limits=httpx2.Limits(max_connections=100, max_keepalive_connections=20),
-            transport=self._transport,
+        # Each pool keeps as many idle connections as it may open: one closed is a new TCP connection later.
+        limits = httpx2.Limits(
+            max_connections=_CONNECTIONS_PER_POOL, max_keepalive_connections=_CONNECTIONS_PER_POOL
         )
+        self._clients = [
+            httpx2.AsyncClient(
+                headers={"user-agent": USER_AGENT, "accept": "application/json"},
+                timeout=self._timeout_s,
+                follow_redirects=False,
+                limits=limits,
+                transport=self._transport,
+            )
+            # An injected transport (tests) is one pool already.
+            for _ in range(_POOLS if self._transport is None else 1)
+        ]
+        for client in self._clients:
+            # The pools serve every caller: a cookie one caller's answer set must never ride another's call.
+            client.cookies.jar.set_policy(DefaultCookiePolicy(allowed_domains=[]))
         return self
+
+    def _next_client(self) -> httpx2.AsyncClient:
+        """The next pool in turn."""
+        if not self._clients:
+            raise RuntimeError("Upstream is not open; use it as an async context manager")
+        self._turn = (self._turn + 1) % len(self._clients)
+        return self._clients[self._turn]
 
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
+        clients, self._clients = self._clients, []
+        for client in clients:
+            await client.aclose()
 
     async def call(self, op: Operation, arguments: BaseModel, *, key: str) -> Answer:
         """Send one tool call upstream; the answer on success, a `ToolError` raised otherwise."""
-        if self._client is None:
+        if not self._clients:
             raise RuntimeError("Upstream is not open; use it as an async context manager")
         path, query, body = op.split(arguments)
         url = self._url(path)
@@ -136,42 +163,38 @@ class Upstream:
         Such links may live on another host, so no credential is ever sent: the link is its own
         authorisation. One attempt, no redirects; None when it is unreachable, refused or not JSON.
         """
-        if self._client is None:
-            raise RuntimeError("Upstream is not open; use it as an async context manager")
+        client = self._next_client()
         target = httpx2.URL(url)
         if target.scheme not in ("https", "http") or target.userinfo:
             return None
         try:
             with anyio.fail_after(self._timeout_s):
-                response = await self._client.get(target, timeout=self._timeout_s)
+                response = await client.get(target, timeout=self._timeout_s)
         except (TimeoutError, httpx2.HTTPError):
             return None
         if response.status_code != 200:
             return None
         return _json(response)
 
-    def _url(self, path: str) -> httpx2.URL:
-        url = self._base.join(path.lstrip("/"))
-        if (url.scheme, url.host, url.port) != (self._base.scheme, self._base.host, self._base.port):
-            raise RuntimeError("refusing to send an API key outside the configured API origin")
-        return url
+    def _url(self, path: str) -> str:
+        return self._prefix + path.lstrip("/")
 
     async def _attempt(
         self,
         op: Operation,
-        url: httpx2.URL,
+        url: str,
         query: dict[str, Any],
         body: dict[str, Any] | None,
         key: str,
         deadline: float,
     ) -> Answer | _Failure:
-        assert self._client is not None
+        client = self._next_client()
         remaining = deadline - self._clock()
         if remaining <= 0:
             return _Failure(None, timed_out=True)
         try:
             with anyio.fail_after(remaining):
-                response = await self._client.request(
+                response = await client.request(
                     op.method,
                     url,
                     params=query or None,

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
+from urllib.parse import quote
 
 from mcp.types import Tool, ToolAnnotations
 from pydantic import BaseModel
@@ -131,7 +132,7 @@ class Operation:
         values = args.model_dump(mode="json")
         path = self.path
         for name in self.path_params:
-            path = path.replace("{" + name + "}", str(values[name]))
+            path = path.replace("{" + name + "}", quote(str(values[name]), safe=""))
             wire.pop(name, None)
         if self.method in ("GET", "DELETE"):
             query = {**self.fixed_query, **{k: _query_value(v) for k, v in wire.items()}}

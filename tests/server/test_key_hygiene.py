@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 
+import httpx2
 import pytest
 
 from server.auth import fingerprint
@@ -47,3 +48,23 @@ def test_a_fingerprint_is_short_and_does_not_contain_the_key() -> None:
     label = fingerprint("iv_live_sandbox_demo")
     assert len(label) == 8
     assert "iv_live" not in label
+
+
+async def test_a_cookie_set_for_one_caller_never_rides_another_callers_call(
+    serve, upstreams, make_settings, connect
+) -> None:
+    def answer(request: httpx2.Request) -> httpx2.Response:
+        page = {"data": [], "meta": {"page": 1, "pageSize": 20, "total": 0, "totalPages": 0}}
+        return httpx2.Response(200, json=page, headers={"set-cookie": "session=first-callers; Path=/"})
+
+    script = upstreams(answer)
+    settings = make_settings()
+    with serve(settings, script.upstream(settings)) as live:
+        for key in ("iv_live_cookie_first", "iv_live_cookie_second"):
+            async with connect(live.mcp_url, key, mode="legacy") as client:
+                await client.call_tool("list_sessions", {})
+    assert [request.headers.get("x-api-key") for request in script.requests] == [
+        "iv_live_cookie_first",
+        "iv_live_cookie_second",
+    ]
+    assert [request.headers.get("cookie") for request in script.requests] == [None, None]
