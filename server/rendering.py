@@ -7,8 +7,9 @@ there is more.
 
 from __future__ import annotations
 
-import json
 from typing import Any
+
+from pydantic_core import to_json
 
 from tools import Operation
 
@@ -16,7 +17,7 @@ __all__ = ["render"]
 
 
 def render(op: Operation, structured: dict[str, Any]) -> str:
-    text = json.dumps(structured, ensure_ascii=False, separators=(",", ":"))
+    text = to_json(structured).decode()  # compact UTF-8, as json.dumps(ensure_ascii=False) would write it
     meta = structured.get("meta")
     if op.list_result and isinstance(meta, dict):
         shown = len(structured.get("items", []))
