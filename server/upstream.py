@@ -88,47 +88,58 @@ class Upstream:
         self._policy = policy or RetryPolicy(
             retries=settings.retries, base_s=settings.retry_backoff_s, max_s=settings.retry_backoff_max_s
         )
+        self._open = False
         self._clients: list[httpx2.AsyncClient] = []
         self._turn = 0
 
     async def __aenter__(self) -> Upstream:
+        self._open = True
+        return self
+
+    def _next_client(self) -> httpx2.AsyncClient:
+        """The next pool in turn. The pools are made on first use: a client that only lists tools (or
+        a cold start waiting for its first `tools/list`) never pays for them."""
+        if not self._open:
+            raise RuntimeError("Upstream is not open; use it as an async context manager")
+        if not self._clients:
+            self._clients = self._pools()
+        self._turn = (self._turn + 1) % len(self._clients)
+        return self._clients[self._turn]
+
+    def _pools(self) -> list[httpx2.AsyncClient]:
         # Each pool keeps as many idle connections as it may open: one closed is a new TCP connection later.
         limits = httpx2.Limits(
             max_connections=_CONNECTIONS_PER_POOL, max_keepalive_connections=_CONNECTIONS_PER_POOL
         )
-        self._clients = [
+        tls = httpx2.create_ssl_context()  # one for all: each costs tens of milliseconds to load
+        clients = [
             httpx2.AsyncClient(
                 headers={"user-agent": USER_AGENT, "accept": "application/json"},
                 timeout=self._timeout_s,
                 follow_redirects=False,
                 limits=limits,
+                verify=tls,
                 transport=self._transport,
             )
             # An injected transport (tests) is one pool already.
             for _ in range(_POOLS if self._transport is None else 1)
         ]
-        for client in self._clients:
+        for client in clients:
             # The pools serve every caller: a cookie one caller's answer set must never ride another's call.
             client.cookies.jar.set_policy(DefaultCookiePolicy(allowed_domains=[]))
-        return self
-
-    def _next_client(self) -> httpx2.AsyncClient:
-        """The next pool in turn."""
-        if not self._clients:
-            raise RuntimeError("Upstream is not open; use it as an async context manager")
-        self._turn = (self._turn + 1) % len(self._clients)
-        return self._clients[self._turn]
+        return clients
 
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
+        self._open = False
         clients, self._clients = self._clients, []
         for client in clients:
             await client.aclose()
 
     async def call(self, op: Operation, arguments: BaseModel, *, key: str) -> Answer:
         """Send one tool call upstream; the answer on success, a `ToolError` raised otherwise."""
-        if not self._clients:
+        if not self._open:
             raise RuntimeError("Upstream is not open; use it as an async context manager")
         path, query, body = op.split(arguments)
         url = self._url(path)

@@ -26,7 +26,6 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
 
-import redis.asyncio as redis
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -89,6 +88,8 @@ class RedisEventIds:
     """Event ids remembered in Redis (`SET NX EX`), shared by every replica."""
 
     def __init__(self, url: str, *, prefix: str = "intervyo-mcp:webhook-event:") -> None:
+        import redis.asyncio as redis  # only deployments with Redis pay for importing it
+
         self._client = redis.Redis.from_url(url)
         self._prefix = prefix
 
