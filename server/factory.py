@@ -19,6 +19,7 @@ from typing import Any
 
 from mcp.server import Server
 from mcp.types import SetLevelRequestParams
+from opentelemetry import trace
 
 from server import __version__
 from server.client_logs import ClientLogs
@@ -91,5 +92,14 @@ def build_server(
     # Registered directly: the constructor's on_set_logging_level warns that logging is deprecated
     # (2026-07-28), but handshake-era clients still use it.
     server.add_request_handler("logging/setLevel", SetLevelRequestParams, client_logs.set_level)
+    if not _tracing_configured():
+        # The SDK's only default middleware makes an OpenTelemetry span per message; with no tracer
+        # provider set up (as `opentelemetry-instrument` does) every span is a no-op that still costs.
+        server.middleware.clear()
     server.middleware.append(client_logs)
     return server
+
+
+def _tracing_configured() -> bool:
+    provider = trace.get_tracer_provider()
+    return not isinstance(provider, trace.ProxyTracerProvider | trace.NoOpTracerProvider)

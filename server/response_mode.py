@@ -27,13 +27,13 @@ messages as usual. The choice is also written into the ASGI scope, where handler
 from __future__ import annotations
 
 import asyncio
-import json
 from collections import deque
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from typing import Any
 
 from mcp.server import ServerRequestContext
+from pydantic_core import from_json
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -108,8 +108,8 @@ class ResponseMode:
 
     def _as_json(self, scope: Scope, body: bytes) -> bool:
         try:
-            message = json.loads(body)
-        except (ValueError, RecursionError):
+            message = from_json(body)
+        except ValueError:
             return False  # the SDK answers the parse error
         if not isinstance(message, dict) or "id" not in message or not isinstance(message.get("method"), str):
             return False  # notifications get 202 either way; anything else is the SDK's to refuse

@@ -6,6 +6,7 @@ a log dump, and tells us the real port when asked for port 0.
 
 from __future__ import annotations
 
+import gc
 import socket
 
 import uvicorn
@@ -45,7 +46,20 @@ def serve_http(settings: Settings, sock: socket.socket) -> None:
         lifespan="on",
         timeout_graceful_shutdown=5,
     )
+    _collect_less()
     uvicorn.Server(config).run(sockets=[sock])
+
+
+def _collect_less() -> None:
+    """Fewer, smaller garbage collections per call on a long-running server.
+
+    What start-up built (the catalog, its schemas, the SDK's types) is moved out of every collection, and
+    the youngest generation is collected every 10,000 allocations instead of 700: one MCP call allocates
+    hundreds of short-lived objects.
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(10_000, 10, 10)
 
 
 async def serve_stdio(settings: Settings) -> None:

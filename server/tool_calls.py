@@ -71,15 +71,15 @@ class ToolCalls:
             raise MCPError(code=INVALID_PARAMS, message=f"Unknown tool: {params.name}")
         started = time.monotonic()
         key = self._key(ctx)
-        label = fingerprint(key) if key else "none"
         try:
             if key is None:
                 raise MissingApiKey()
             result = await self._call(op, params.arguments, key)
         except ToolError as error:
+            label = _Fingerprint(key)
             logger.info("tool %s -> %d in %.0f ms (key %s)", op.name, error.status, _ms(started), label)
             return error.as_result()
-        logger.info("tool %s -> ok in %.0f ms (key %s)", op.name, _ms(started), label)
+        logger.info("tool %s -> ok in %.0f ms (key %s)", op.name, _ms(started), _Fingerprint(key))
         return result
 
     @staticmethod
@@ -130,3 +130,13 @@ class ToolCalls:
 
 def _ms(started: float) -> float:
     return (time.monotonic() - started) * 1000
+
+
+class _Fingerprint:
+    """A key's fingerprint, computed only if the log line is written."""
+
+    def __init__(self, key: str | None) -> None:
+        self._key = key
+
+    def __str__(self) -> str:
+        return fingerprint(self._key) if self._key else "none"

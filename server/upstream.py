@@ -22,6 +22,7 @@ from typing import Any
 import anyio
 import httpx2
 from pydantic import BaseModel
+from pydantic_core import from_json
 
 from server import __version__
 from server.auth import fingerprint
@@ -203,6 +204,8 @@ class Upstream:
         remaining = deadline - self._clock()
         if remaining <= 0:
             return _Failure(None, timed_out=True)
+        # The pools' own timeout unless the deadline is nearer (a Timeout object per call costs).
+        timeout = httpx2.USE_CLIENT_DEFAULT if remaining >= self._timeout_s else remaining
         try:
             with anyio.fail_after(remaining):
                 response = await client.request(
@@ -211,7 +214,7 @@ class Upstream:
                     params=query or None,
                     json=body,
                     headers={"x-api-key": key},
-                    timeout=min(self._timeout_s, remaining),
+                    timeout=timeout,
                 )
         except (TimeoutError, httpx2.TimeoutException):
             return _Failure(None, timed_out=True)
@@ -246,7 +249,7 @@ def _json(response: httpx2.Response) -> object:
     if not response.content:
         return None
     try:
-        parsed: object = response.json()
+        parsed: object = from_json(response.content)  # JSON is UTF-8 (RFC 8259)
     except ValueError:
         return None
     return parsed

@@ -129,10 +129,9 @@ class Operation:
     def split(self, args: BaseModel) -> tuple[str, dict[str, Any], dict[str, Any] | None]:
         """Turn validated arguments into (path, query, body) for the upstream request."""
         wire = args.model_dump(mode="json", by_alias=True, exclude_unset=True, exclude_none=True)
-        values = args.model_dump(mode="json")
         path = self.path
         for name in self.path_params:
-            path = path.replace("{" + name + "}", quote(str(values[name]), safe=""))
+            path = path.replace("{" + name + "}", quote(str(getattr(args, name)), safe=""))
             wire.pop(name, None)
         if self.method in ("GET", "DELETE"):
             query = {**self.fixed_query, **{k: _query_value(v) for k, v in wire.items()}}
