@@ -8,43 +8,20 @@ HTTP (or SSE) with a given key, protocol era and extra headers.
 from __future__ import annotations
 
 import contextlib
-import threading
-import time
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import httpx2
 import pytest
-import uvicorn
+from http_app import LiveServer, running
 from mcp import Client
 from mcp.client.sse import sse_client
 from mcp.client.streamable_http import streamable_http_client
 
-from server.app import build_app
 from server.factory import build_server
-from server.serving import bind
 from server.settings import Settings
 from server.upstream import Upstream
-
-_START_TIMEOUT_S = 10.0
-
-
-@dataclass(frozen=True)
-class LiveServer:
-    """Our HTTP app, running: where to reach it and the settings it runs with."""
-
-    origin: str
-    settings: Settings
-
-    @property
-    def mcp_url(self) -> str:
-        return f"{self.origin}/mcp"
-
-    @property
-    def sse_url(self) -> str:
-        return f"{self.origin}/sse"
-
 
 # Extra keys in the demo workspace, so fault injection (scoped to the key) never touches other tests.
 FAULT_KEY = "iv_live_test_faults"
@@ -90,30 +67,6 @@ def fast_settings(**overrides: Any) -> Settings:
     }
     values.update(overrides)
     return Settings.model_validate(values)
-
-
-@contextlib.contextmanager
-def running(settings: Settings, upstream: Upstream | None = None) -> Iterator[LiveServer]:
-    """Run the app for `settings` under uvicorn on a free loopback port until the block ends."""
-    sock = bind("127.0.0.1", 0)
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        build_app(settings, upstream), log_config=None, lifespan="on", log_level="warning"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    started = time.monotonic()
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() - started > _START_TIMEOUT_S:
-            raise RuntimeError("the MCP server did not start")
-        time.sleep(0.01)
-    try:
-        yield LiveServer(origin=f"http://127.0.0.1:{port}", settings=settings)
-    finally:
-        server.should_exit = True
-        thread.join(_START_TIMEOUT_S)
-        sock.close()
 
 
 @pytest.fixture(scope="session")

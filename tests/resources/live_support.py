@@ -2,8 +2,8 @@
 
 The sandbox here scores slowly enough to watch (`time_scale=60`: 0.5-2 s after completion), and the MCP
 servers poll fast (`poll_interval_s=0.1`). `Sessions` creates a fresh interview in the sandbox and moves
-it through its lifecycle with the control route. `serve_on` starts our app on a socket bound in advance,
-so a sandbox can be told the app's webhook URL before the app exists. `redis_url` starts a real
+it through its lifecycle with the control route. Our app itself runs with `http_app.running` (on a
+socket bound in advance where a sandbox must know its webhook URL first). `redis_url` starts a real
 `redis-server` on a free loopback port for the Redis bus tests.
 """
 
@@ -15,7 +15,6 @@ import shutil
 import socket
 import subprocess
 import tempfile
-import threading
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -25,11 +24,10 @@ from typing import Any
 import anyio
 import httpx2
 import pytest
-import uvicorn
+from http_app import LiveServer, running
 from mcp import Client
 from mcp.types import ResourceUpdatedNotification
 
-from server.app import build_app
 from server.serving import bind
 from server.settings import Settings
 
@@ -89,49 +87,10 @@ def live_settings(api_base_url: str, **overrides: Any) -> Settings:
     return Settings.model_validate(values)
 
 
-@dataclass(frozen=True)
-class Served:
-    origin: str
-
-    @property
-    def mcp_url(self) -> str:
-        return f"{self.origin}/mcp"
-
-    @property
-    def webhook_url(self) -> str:
-        return f"{self.origin}/webhooks/intervyo"
-
-
-@contextlib.contextmanager
-def serve_on(sock: socket.socket, settings: Settings) -> Iterator[Served]:
-    """Run our app for `settings` under uvicorn on the already bound `sock` until the block ends."""
-    config = uvicorn.Config(build_app(settings), log_config=None, lifespan="on", log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    started = time.monotonic()
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() - started > _START_TIMEOUT_S:
-            raise RuntimeError("the MCP server did not start")
-        time.sleep(0.01)
-    try:
-        yield Served(origin=f"http://127.0.0.1:{sock.getsockname()[1]}")
-    finally:
-        server.should_exit = True
-        thread.join(_START_TIMEOUT_S)
-        sock.close()
-
-
-@contextlib.contextmanager
-def serving(settings: Settings) -> Iterator[Served]:
-    with serve_on(bind("127.0.0.1", 0), settings) as served:
-        yield served
-
-
 @pytest.fixture(scope="session")
-def polling_server(slow_sandbox: Sandbox) -> Iterator[Served]:
+def polling_server(slow_sandbox: Sandbox) -> Iterator[LiveServer]:
     """Our server on the slow sandbox, without a webhook secret: updates come from polling."""
-    with serving(live_settings(slow_sandbox.base_url)) as served:
+    with running(live_settings(slow_sandbox.base_url)) as served:
         yield served
 
 

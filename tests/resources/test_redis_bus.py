@@ -21,16 +21,14 @@ from datetime import UTC, datetime
 import anyio
 import httpx2
 import pytest
+from http_app import LiveServer, running
 from live_support import (
     WEBHOOK_SECRET,
     Sandbox,
-    Served,
     Sessions,
     Updates,
     live_settings,
     mcp,
-    serve_on,
-    serving,
     webhook_sandbox,
 )
 from mcp.server.subscriptions import ResourceUpdated, ServerEvent
@@ -38,6 +36,7 @@ from mcp.shared.exceptions import MCPDeprecationWarning
 
 from server.redis_bus import RedisBus
 from server.serving import bind
+from server.settings import Settings
 from server.webhooks import sign
 
 pytestmark = pytest.mark.anyio
@@ -47,8 +46,8 @@ _BOUND_S = 10.0
 
 @dataclass(frozen=True)
 class Replicas:
-    a: Served
-    b: Served
+    a: LiveServer
+    b: LiveServer
     sandbox: Sandbox
 
 
@@ -93,8 +92,14 @@ def processes(redis_url: str) -> Iterator[Replicas]:
         try:
             for process, port in zip(started, (port_a, port_b), strict=True):
                 _await_healthy(process, port)
+            # What each process read from its environment.
+            settings = Settings.model_validate(
+                {"api_base_url": sandbox.base_url, "redis_url": redis_url, "webhook_secret": WEBHOOK_SECRET}
+            )
             yield Replicas(
-                Served(f"http://127.0.0.1:{port_a}"), Served(f"http://127.0.0.1:{port_b}"), sandbox
+                LiveServer(f"http://127.0.0.1:{port_a}", settings),
+                LiveServer(f"http://127.0.0.1:{port_b}", settings),
+                sandbox,
             )
         finally:
             for process in started:
@@ -114,7 +119,7 @@ def replicas(redis_url: str) -> Iterator[Replicas]:
         settings = live_settings(
             sandbox.base_url, redis_url=redis_url, webhook_secret=WEBHOOK_SECRET, poll_interval_s=3600
         )
-        with serve_on(sock_a, settings) as a, serving(settings) as b:
+        with running(settings, sock=sock_a) as a, running(settings) as b:
             yield Replicas(a, b, sandbox)
 
 

@@ -8,7 +8,8 @@ import uuid
 import anyio
 import pytest
 from anyio import wait_all_tasks_blocked
-from live_support import Updates, live_settings, mcp, serving
+from http_app import running
+from live_support import Updates, live_settings, mcp
 from mcp import Client
 from mcp.shared.exceptions import MCPDeprecationWarning, MCPError
 from mcp.types import INVALID_PARAMS
@@ -135,7 +136,7 @@ async def test_a_stateless_server_refuses_2025_subscriptions_it_could_never_deli
 ) -> None:
     session = await slow_sessions.new()
     uri = f"intervyo://sessions/{session['id']}/scorecard"
-    with serving(live_settings(slow_sandbox.base_url, stateless=True)) as served:
+    with running(live_settings(slow_sandbox.base_url, stateless=True)) as served:
         async with mcp(served.mcp_url, slow_sandbox.demo_key, "legacy") as client:
             with pytest.raises(MCPError, match="subscriptions/listen"):
                 await _subscribe(client, uri)

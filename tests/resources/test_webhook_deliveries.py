@@ -12,15 +12,14 @@ from datetime import UTC, datetime, timedelta
 import anyio
 import httpx2
 import pytest
+from http_app import LiveServer, running
 from live_support import (
     WEBHOOK_SECRET,
     Sandbox,
-    Served,
     Sessions,
     Updates,
     live_settings,
     mcp,
-    serve_on,
     webhook_sandbox,
 )
 from mcp.shared.exceptions import MCPDeprecationWarning
@@ -35,7 +34,7 @@ _BOUND_S = 10.0
 
 @dataclass(frozen=True)
 class Hooked:
-    server: Served
+    server: LiveServer
     sandbox: Sandbox
 
 
@@ -46,7 +45,7 @@ def hooked() -> Iterator[Hooked]:
     webhook_url = f"http://127.0.0.1:{sock.getsockname()[1]}/webhooks/intervyo"
     with webhook_sandbox(webhook_url) as sandbox:
         settings = live_settings(sandbox.base_url, webhook_secret=WEBHOOK_SECRET, poll_interval_s=3600)
-        with serve_on(sock, settings) as served:
+        with running(settings, sock=sock) as served:
             yield Hooked(served, sandbox)
 
 
@@ -62,7 +61,7 @@ def _envelope(session_id: str, *, occurred: datetime | None = None, event_id: st
     ).encode()
 
 
-async def _post(served: Served, body: bytes, signature: str | None) -> httpx2.Response:
+async def _post(served: LiveServer, body: bytes, signature: str | None) -> httpx2.Response:
     headers = {"content-type": "application/json"}
     if signature is not None:
         headers["x-intervyo-signature"] = signature
