@@ -122,7 +122,8 @@ class ResponseMode:
         if method == "subscriptions/listen":
             return False
         if method == "tools/call":
-            if params.get("name") in self._long_running:
+            name = params.get("name")
+            if not isinstance(name, str) or name in self._long_running:  # a bad name is the SDK's to refuse
                 return False
             session_id = _header(scope, _SESSION_HEADER)
             if session_id is not None and self._logs_wanted(session_id):

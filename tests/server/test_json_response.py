@@ -205,3 +205,11 @@ async def test_the_switch_is_true_only_in_the_request_task_that_chose_json() -> 
     await wrapped(scope, receive, None)
     assert seen == {"request task": True, "task it started": False, "body replayed": True}
     assert not switch
+
+
+@pytest.mark.parametrize("name", [{"a": 1}, ["list_sessions"], 7, None])
+async def test_a_malformed_tool_name_gets_the_sdks_error_not_a_crash(raw, name) -> None:
+    async with httpx2.AsyncClient(timeout=10) as http:
+        client = await raw(http, HANDSHAKE)
+        _, messages = await client.request("tools/call", {"name": name, "arguments": {}})
+    assert messages[-1]["error"]["code"] == -32602
