@@ -24,6 +24,8 @@ MEMORY_LIMIT = 1024 * 1024 * 1024
 _FILE_SIZE_LIMIT = 16 * 1024 * 1024
 _OPEN_FILES_LIMIT = 256
 _OUTPUT_LIMIT = 64 * 1024
+# How a child ends at RLIMIT_CPU: SIGXCPU at the soft limit, SIGKILL at the hard one if it ignored that.
+_CPU_LIMIT_SIGNALS = (-signal.SIGXCPU, -signal.SIGKILL)
 
 _SHIM = (
     "import os, resource as r, sys\n"
@@ -67,7 +69,8 @@ def run_confined(argv: list[str], workdir: Path, stdin: str, deadline: float) ->
         out, err = child.communicate(
             stdin.encode("utf-8", errors="replace"), timeout=max(0.0, deadline - time.monotonic())
         )
-        timed_out = False
+        # Killed at the CPU-seconds limit (the same budget): on a busy machine that can come first.
+        timed_out = child.returncode in _CPU_LIMIT_SIGNALS
     except subprocess.TimeoutExpired:
         _kill_group(child)
         out, err = child.communicate()

@@ -79,6 +79,14 @@ def test_a_program_past_the_wall_clock_limit_is_a_408(api: Api, batch: bool) -> 
     assert "error" in response.json()
 
 
+@pytest.mark.parametrize("batch", [True, False])
+def test_a_program_killed_at_the_cpu_time_limit_is_a_408_too(api: Api, batch: bool) -> None:
+    # On a busy machine the CPU-seconds limit can end the program before the wall clock does.
+    code = "import os, signal\nos.kill(os.getpid(), signal.SIGXCPU)"
+    response = _run(api, language="python", code=code, batch=batch)
+    assert response.status_code == 408
+
+
 def test_batched_typescript_is_unprocessable(api: Api) -> None:
     for body in ({"batch": True}, {}):
         response = _run(api, language="typescript", code="console.log(1)", **body)
