@@ -34,13 +34,13 @@ from typing import Any
 
 from mcp.server import ServerRequestContext
 from pydantic_core import from_json
+from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 __all__ = ["PerRequest", "ResponseMode", "answered_as_json"]
 
 _SCOPE_KEY = "intervyo.answered_as_json"
-_SESSION_HEADER = b"mcp-session-id"
 
 _chosen_by: ContextVar[asyncio.Task[Any] | None] = ContextVar("intervyo_json_chosen_by", default=None)
 
@@ -125,7 +125,7 @@ class ResponseMode:
             name = params.get("name")
             if not isinstance(name, str) or name in self._long_running:  # a bad name is the SDK's to refuse
                 return False
-            session_id = _header(scope, _SESSION_HEADER)
+            session_id = Headers(scope=scope).get("mcp-session-id")
             if session_id is not None and self._logs_wanted(session_id):
                 return False
         return True
@@ -155,10 +155,3 @@ def _replaying(received: list[Message], receive: Receive) -> Receive:
         return pending.popleft() if pending else await receive()
 
     return replay
-
-
-def _header(scope: Scope, name: bytes) -> str | None:
-    for key, value in scope["headers"]:
-        if key == name:
-            return bytes(value).decode("latin-1")
-    return None
