@@ -140,8 +140,6 @@ class Upstream:
 
     async def call(self, op: Operation, arguments: BaseModel, *, key: str) -> Answer:
         """Send one tool call upstream; the answer on success, a `ToolError` raised otherwise."""
-        if not self._open:
-            raise RuntimeError("Upstream is not open; use it as an async context manager")
         path, query, body = op.split(arguments)
         url = self._url(path)
         safe = op.method == "GET" or (body is not None and body.get(IDEMPOTENCY_FIELD) is not None)
