@@ -27,7 +27,6 @@ from mcp.types import (
     CallToolResult,
     ListToolsResult,
     PaginatedRequestParams,
-    TextContent,
 )
 from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
@@ -36,6 +35,7 @@ import tools
 from server.bus import Bus
 from server.errors import InvalidArguments, MissingApiKey, ToolError
 from server.reads import MissingKey, Reads, caller_key
+from server.results import tool_result
 from server.scorecards import scorecard_document
 from server.settings import Settings
 from server.tool_calls import ToolCalls
@@ -63,7 +63,7 @@ class CompositeTools:
 
     async def call(
         self, ctx: ServerRequestContext[Any], tool: Composite, raw: dict[str, Any] | None
-    ) -> CallToolResult:
+    ) -> CallToolResult | dict[str, Any]:
         try:
             key = caller_key(ctx, self._stdio_key)
         except MissingKey:
@@ -132,7 +132,7 @@ class ToolRouter:
 
     async def call_tool(
         self, ctx: ServerRequestContext[Any], params: CallToolRequestParams
-    ) -> CallToolResult:
+    ) -> CallToolResult | dict[str, Any]:
         composite = tools.composite_by_name(params.name)
         if composite is None:
             result = await self._tool_calls.call_tool(ctx, params)
@@ -177,11 +177,8 @@ def _parse(tool: Composite, raw: dict[str, Any] | None) -> BaseModel:
         raise InvalidArguments.from_validation(tool.name, error) from None
 
 
-def _result(document: BaseModel) -> CallToolResult:
+def _result(document: BaseModel) -> dict[str, Any]:
     structured = document.model_dump(mode="json", exclude_none=True)
     message = structured.get("message")
     text = json.dumps(structured, ensure_ascii=False, separators=(",", ":"))
-    return CallToolResult(
-        content=[TextContent(type="text", text=f"{message}\n{text}" if message else text)],
-        structured_content=structured,
-    )
+    return tool_result(f"{message}\n{text}" if message else text, structured)

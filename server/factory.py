@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from mcp.server import Server
-from mcp.types import SetLevelRequestParams
+from mcp.types import CallToolRequestParams, SetLevelRequestParams
 from opentelemetry import trace
 
 from server import __version__
@@ -78,7 +78,6 @@ def build_server(
         lifespan=live.lifespan,
         get_tool_input_schema=tool_router.input_schema,
         on_list_tools=tool_router.list_tools,
-        on_call_tool=tool_router.call_tool,
         on_list_resources=resources.list_resources,
         on_list_resource_templates=resources.list_resource_templates,
         on_read_resource=resources.read_resource,
@@ -92,6 +91,9 @@ def build_server(
     # Registered directly: the constructor's on_set_logging_level warns that logging is deprecated
     # (2026-07-28), but handshake-era clients still use it.
     server.add_request_handler("logging/setLevel", SetLevelRequestParams, client_logs.set_level)
+    # Registered directly too: a successful call returns its result in wire form (`server.results.
+    # tool_result`), which the SDK accepts from any handler but `on_call_tool` is not typed for.
+    server.add_request_handler("tools/call", CallToolRequestParams, tool_router.call_tool)
     if not _tracing_configured():
         # The SDK's only default middleware makes an OpenTelemetry span per message; with no tracer
         # provider set up (as `opentelemetry-instrument` does) every span is a no-op that still costs.

@@ -17,7 +17,7 @@ from server.untrusted import fence_in_place
 from server.upstream import Answer
 from tools import Operation
 
-__all__ = ["shape"]
+__all__ = ["shape", "tool_result"]
 
 
 def shape(op: Operation, arguments: BaseModel, answer: Answer) -> dict[str, Any]:
@@ -29,6 +29,21 @@ def shape(op: Operation, arguments: BaseModel, answer: Answer) -> dict[str, Any]
     except (ValidationError, KeyError, TypeError):
         raise UnreadableAnswer(op.name) from None
     return fence_in_place(model.model_dump(mode="json", exclude_none=True), op.candidate_authored)
+
+
+def tool_result(text: str, structured: dict[str, Any]) -> dict[str, Any]:
+    """A successful `tools/call` result in its wire form: `structured`, and `text` for clients that show text.
+
+    The SDK checks what a handler returns against `CallToolResult` for the caller's protocol version
+    either way (keeping only what that version defines); handed the model instead, it would first dump
+    it, walking the whole structured content once more.
+    """
+    return {
+        "content": [{"type": "text", "text": text}],
+        "structuredContent": structured,
+        "isError": False,
+        "resultType": "complete",  # required from 2026-07-28 on
+    }
 
 
 def _values(op: Operation, arguments: BaseModel, answer: Answer) -> dict[str, Any]:

@@ -21,7 +21,6 @@ from mcp.types import (
     CallToolResult,
     ListToolsResult,
     PaginatedRequestParams,
-    TextContent,
 )
 from pydantic import BaseModel
 from starlette.requests import Request
@@ -32,7 +31,7 @@ from server.arguments import parse
 from server.auth import fingerprint, request_key
 from server.errors import MissingApiKey, ToolError
 from server.rendering import render
-from server.results import shape
+from server.results import shape, tool_result
 from server.settings import Settings
 from server.upstream import Upstream
 from server.visibility import Visibility
@@ -65,7 +64,7 @@ class ToolCalls:
 
     async def call_tool(
         self, ctx: ServerRequestContext[Any], params: CallToolRequestParams
-    ) -> CallToolResult:
+    ) -> CallToolResult | dict[str, Any]:
         op = self._view(ctx).find(params.name)
         if op is None:
             raise MCPError(code=INVALID_PARAMS, message=f"Unknown tool: {params.name}")
@@ -88,7 +87,7 @@ class ToolCalls:
         op = tools.by_name(name)
         return op.input_schema if op is not None else None
 
-    async def _call(self, op: Operation, raw: dict[str, Any] | None, key: str) -> CallToolResult:
+    async def _call(self, op: Operation, raw: dict[str, Any] | None, key: str) -> dict[str, Any]:
         arguments = parse(op, raw)
         derived = (
             idempotency.FIELD in type(arguments).model_fields
@@ -104,9 +103,7 @@ class ToolCalls:
             # re-schedule, not a repeat. Chain the new key on the old session, so this is idempotent too.
             arguments = self._with_derived_key(op, arguments, key, after=str(structured["id"]))
             structured = shape(op, arguments, await self._upstream.call(op, arguments, key=key))
-        return CallToolResult(
-            content=[TextContent(type="text", text=render(op, structured))], structured_content=structured
-        )
+        return tool_result(render(op, structured), structured)
 
     def _with_derived_key(
         self, op: Operation, arguments: BaseModel, key: str, after: str | None = None
