@@ -75,11 +75,8 @@ class ApiKeyMiddleware:
         if key is None:
             await _unauthorized(send)
             return
-        # The principal is the full hash: sessions bind to it, and it says nothing about the key. Built
-        # without validation: both fields are strings made here.
-        token = AccessToken.model_construct(
-            token=key, client_id=hashlib.sha256(key.encode()).hexdigest(), scopes=[]
-        )
+        # The principal is the full hash: sessions bind to it, and it says nothing about the key.
+        token = AccessToken(token=key, client_id=hashlib.sha256(key.encode()).hexdigest(), scopes=[])
         user = AuthenticatedUser(token)
         scope["user"] = user
         scope["auth"] = AuthCredentials([])

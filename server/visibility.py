@@ -38,12 +38,14 @@ class Visibility:
         """This view, narrowed by the request's headers (absent headers change nothing)."""
         if headers is None:
             return self
-        toolsets = self.toolsets
         asked = headers.get(TOOLSETS_HEADER)
+        flag = headers.get(READ_ONLY_HEADER)
+        if asked is None and flag is None:
+            return self
+        toolsets = self.toolsets
         if asked is not None:
             toolsets = toolsets & {part.strip() for part in asked.split(",")}
         read_only = self.read_only
-        flag = headers.get(READ_ONLY_HEADER)
         if flag is not None:
             # Anything but an explicit "no" narrows: an unreadable value must not widen the view.
             read_only = read_only or flag.strip().lower() not in _FALSE
