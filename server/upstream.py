@@ -7,8 +7,9 @@ redirects are never followed (a redirect to another host would otherwise carry t
 Calls go to httpx2 transports (connection pools) directly, not through an `httpx2.AsyncClient`: a
 client's per-request work -- merging URLs, headers and cookies, auth and redirect machinery -- was
 about 8% of the server's CPU per tool call, and none of it applies. There is no cookie jar, so nothing
-one caller's answer sets can ride another caller's call. The proxy the environment names for the API
-(`HTTPS_PROXY`, `ALL_PROXY`, minus `NO_PROXY`) is used, as a client would.
+one caller's answer sets can ride another caller's call. Which transport serves the API -- a direct pool,
+or one through the proxy the environment names (`HTTPS_PROXY`, `ALL_PROXY`, `NO_PROXY`) -- is decided
+once, by httpx2's own clients.
 
 Safe calls -- reads, and writes carrying an idempotency key -- are retried on 429, 5xx, connection
 errors and timeouts (see `server.retry`), all within the call's deadline: when the next wait would end
@@ -17,10 +18,10 @@ past the deadline, the last error is returned instead, a 429 with how long to wa
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import ssl
 import time
-import urllib.request
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from http.cookiejar import DefaultCookiePolicy
@@ -102,6 +103,7 @@ class Upstream:
             retries=settings.retries, base_s=settings.retry_backoff_s, max_s=settings.retry_backoff_max_s
         )
         self._open = False
+        self._clients: list[httpx2.AsyncClient] = []  # own the pools
         self._pools: list[httpx2.AsyncBaseTransport] = []
         self._turn = 0
         self._tls: ssl.SSLContext | None = None
@@ -128,11 +130,14 @@ class Upstream:
         limits = httpx2.Limits(
             max_connections=_CONNECTIONS_PER_POOL, max_keepalive_connections=_CONNECTIONS_PER_POOL
         )
-        proxy = _environment_proxy(httpx2.URL(self._prefix))
-        return [
-            httpx2.AsyncHTTPTransport(verify=self._tls_context(), limits=limits, proxy=proxy)
+        self._clients = [
+            httpx2.AsyncClient(limits=limits, verify=self._tls_context(), follow_redirects=False)
             for _ in range(_POOLS)
         ]
+        # A client reads the environment's proxy settings into a transport per URL pattern; the API's is
+        # looked up once (the client's own lookup, `_transport_for_url`), so the rules are exactly httpx2's.
+        api = httpx2.URL(self._prefix)
+        return [client._transport_for_url(api) for client in self._clients]
 
     def _tls_context(self) -> ssl.SSLContext:
         # One for all pools: loading the CA bundle costs tens of milliseconds each time.
@@ -144,13 +149,13 @@ class Upstream:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self._open = False
-        pools, self._pools = self._pools, []
-        if self._transport is None:
-            for pool in pools:
-                await pool.aclose()
-        if self._documents is not None:
-            documents, self._documents = self._documents, None
-            await documents.aclose()
+        owned = [*self._clients, *([self._documents] if self._documents is not None else [])]
+        self._clients, self._pools, self._documents = [], [], None
+        if self._transport is not None:
+            return  # an injected transport is its owner's to close
+        async with contextlib.AsyncExitStack() as closing:  # each is closed even if one fails to
+            for client in owned:
+                closing.push_async_callback(client.aclose)
 
     async def call(self, op: Operation, arguments: BaseModel, *, key: str) -> Answer:
         """Send one tool call upstream; the answer on success, a `ToolError` raised otherwise."""
@@ -255,11 +260,13 @@ class Upstream:
                 response = await pool.handle_async_request(request)
                 try:
                     content = await response.aread()
+                except httpx2.DecodingError:
+                    content = b""  # an answer all the same: its status counts, its body is unreadable
                 finally:
                     await response.aclose()
         except (TimeoutError, httpx2.TimeoutException):
             return _Failure(None, timed_out=True)
-        except httpx2.RequestError:  # no connection, a dropped one, or a body that does not decode
+        except httpx2.TransportError:  # no connection, or a dropped one
             return _Failure(None)
         parsed = _json(content)
         if 200 <= response.status_code < 300:
@@ -294,13 +301,3 @@ def _json(content: bytes) -> object:
     except ValueError:
         return None
     return parsed
-
-
-def _environment_proxy(url: httpx2.URL) -> str | None:
-    """The proxy the environment names for `url`, as httpx2's clients read it: `<scheme>_PROXY`, else
-    `ALL_PROXY`, unless `NO_PROXY` exempts the host (the system settings on macOS and Windows)."""
-    proxies = urllib.request.getproxies()
-    proxy = proxies.get(url.scheme) or proxies.get("all")
-    if not proxy or urllib.request.proxy_bypass(url.host):
-        return None
-    return proxy if "://" in proxy else f"http://{proxy}"

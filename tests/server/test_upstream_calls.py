@@ -88,6 +88,29 @@ async def test_a_429_retry_after_is_honoured_for_a_read(scripted) -> None:
     assert upstream.sleeps == [2.0]
 
 
+async def test_an_answer_whose_body_does_not_decode_still_counts_by_its_status(scripted) -> None:
+    # A 429 whose gzip body is corrupt is still a 429 with its Retry-After, not a network failure.
+    garbled = httpx2.Response(
+        429, headers={"retry-after": "2", "content-encoding": "gzip"}, stream=httpx2.ByteStream(b"not gzip")
+    )
+    async with scripted(_answers(garbled, httpx2.Response(200, json=SESSION_BODY))) as (client, upstream):
+        result = await client.call_tool("get_session", {"session_id": SESSION})
+    assert not result.is_error
+    assert upstream.sleeps == [2.0]
+
+
+async def test_a_success_whose_body_does_not_decode_is_an_unreadable_answer(scripted) -> None:
+    garbled = httpx2.Response(
+        200, headers={"content-encoding": "gzip"}, stream=httpx2.ByteStream(b"not gzip")
+    )
+    async with scripted(_answers(garbled)) as (client, upstream):
+        result = await client.call_tool("get_session", {"session_id": SESSION})
+    assert result.is_error
+    assert len(upstream.requests) == 1  # answered, so not retried as if intervyo were unreachable
+    assert result.structured_content is not None
+    assert "does not understand" in result.structured_content["error"]
+
+
 async def test_a_429_whose_wait_would_pass_the_deadline_is_returned_with_the_wait(scripted) -> None:
     limited = httpx2.Response(429, headers={"retry-after": "30"}, json={"error": "Too many requests"})
     async with scripted(_answers(limited), call_deadline_s=5.0) as (client, upstream):

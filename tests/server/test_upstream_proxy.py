@@ -76,13 +76,17 @@ async def test_calls_go_through_the_proxy_the_environment_names(
     assert body == {"data": {"id": SESSION, "status": "scheduled", "stage": "screen"}}
 
 
+@pytest.mark.parametrize(
+    "exempt", ["127.0.0.1", "127.0.0.0/8", "*", "localhost,*", "127.0.0.1:{port}", "http://127.0.0.1:{port}"]
+)
 async def test_no_proxy_sends_calls_straight_to_the_api(
-    monkeypatch: pytest.MonkeyPatch, make_settings: Callable[..., Settings]
+    monkeypatch: pytest.MonkeyPatch, make_settings: Callable[..., Settings], exempt: str
 ) -> None:
     async with _listener() as (api_port, lines), _listener() as (proxy_port, proxied):
         monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{proxy_port}")
-        monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+        monkeypatch.setenv("NO_PROXY", exempt.format(port=api_port))
         await _get_session(make_settings, f"http://127.0.0.1:{api_port}/api/v1")
+    # The key never reaches a proxy the environment exempted the API from.
     assert lines == [f"GET /api/v1/sessions/{SESSION} HTTP/1.1"]
     assert proxied == []
 
