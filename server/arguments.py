@@ -3,17 +3,20 @@
 Some clients send nested objects and arrays as JSON strings (`"tags": "[\"a\"]"`). Where the schema
 says a property is an object or an array, a string holding JSON of that kind is decoded first; a string
 property is never touched. Validation failures become `InvalidArguments`, naming each bad field, and
-the upstream is not called.
+the upstream is not called. So does a NaN or an infinity anywhere (some JSON parsers, the SDK's among
+them, read `NaN` and `Infinity`): JSON has no way to send one on to intervyo.
 """
 
 from __future__ import annotations
 
 import json
+import math
+from collections.abc import Iterator
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from server.errors import InvalidArguments
+from server.errors import InvalidArguments, Issue
 from tools import Operation
 
 __all__ = ["parse"]
@@ -22,10 +25,28 @@ __all__ = ["parse"]
 def parse(op: Operation, raw: dict[str, Any] | None) -> BaseModel:
     """Validate `raw` with the operation's input model, or raise `InvalidArguments`."""
     values = _decode_json_strings(op.input_schema, dict(raw or {}))
+    unsendable = [Issue(path, _NOT_FINITE) for path in _non_finite(values, ())]
+    if unsendable:
+        raise InvalidArguments.naming(op.name, unsendable)
     try:
         return op.arguments.model_validate(values)
     except ValidationError as error:
         raise InvalidArguments.from_validation(op.name, error) from None
+
+
+_NOT_FINITE = "NaN and Infinity are not JSON numbers; send a finite number."
+
+
+def _non_finite(value: Any, path: tuple[str | int, ...]) -> Iterator[tuple[str | int, ...]]:
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            yield path
+    elif isinstance(value, dict):
+        for name, item in value.items():
+            yield from _non_finite(item, (*path, str(name)))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _non_finite(item, (*path, index))
 
 
 def _decode_json_strings(schema: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:

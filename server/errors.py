@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -98,14 +99,20 @@ class InvalidArguments(ToolError):
 
     @classmethod
     def from_validation(cls, tool: str, error: ValidationError) -> InvalidArguments:
-        issues = tuple(
-            Issue(path=tuple(item["loc"]), message=item["msg"].removeprefix("Value error, "))
-            for item in error.errors(include_url=False, include_input=False)
+        return cls.naming(
+            tool,
+            [
+                Issue(path=tuple(item["loc"]), message=item["msg"].removeprefix("Value error, "))
+                for item in error.errors(include_url=False, include_input=False)
+            ],
         )
+
+    @classmethod
+    def naming(cls, tool: str, issues: Sequence[Issue]) -> InvalidArguments:
         return cls(
             status=400,
             message=f"Invalid arguments for {tool}; fix these fields and call it again:",
-            issues=issues[:_MAX_ISSUES],
+            issues=tuple(issues[:_MAX_ISSUES]),
         )
 
 

@@ -54,6 +54,44 @@ async def test_a_bad_value_in_a_nested_list_is_located_precisely(scripted) -> No
     assert result.structured_content["issues"][0]["path"] == ["evaluationDimensions", 1, "description"]
 
 
+async def test_nan_and_infinity_are_refused_where_they_sit_and_never_sent(
+    serve, upstreams, make_settings
+) -> None:
+    # JSON cannot carry them, yet JSON parsers (the SDK's among them) read the NaN and Infinity literals.
+    script = upstreams(_created)
+    settings = make_settings()
+    arguments = (
+        '{"name": "Ada", "email": "ada@example.com", "metadata": {"score": NaN, "history": [1.5, -Infinity]}}'
+    )
+    meta = {
+        "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+        "io.modelcontextprotocol/clientCapabilities": {},
+        "io.modelcontextprotocol/clientInfo": {"name": "t", "version": "1"},
+    }
+    body = (
+        '{"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": "create_participant", '
+        f'"arguments": {arguments}, "_meta": {json.dumps(meta)}}}}}'
+    )
+    headers = {
+        "authorization": "Bearer iv_live_unit_test_key",
+        "accept": "application/json, text/event-stream",
+        "content-type": "application/json",
+        "mcp-protocol-version": "2026-07-28",
+        "mcp-method": "tools/call",
+        "mcp-name": "create_participant",
+    }
+    with serve(settings, script.upstream(settings)) as live:
+        async with httpx2.AsyncClient() as http:
+            response = await http.post(live.mcp_url, content=body, headers=headers)
+    assert response.status_code == 200, response.text
+    result = response.json()["result"]
+    assert script.requests == []
+    assert result["isError"]
+    paths = [issue["path"] for issue in result["structuredContent"]["issues"]]
+    assert paths == [["metadata", "score"], ["metadata", "history", 1]]
+    assert "finite number" in result["structuredContent"]["issues"][0]["message"]
+
+
 async def test_weights_that_do_not_sum_to_100_are_refused_locally(scripted) -> None:
     arguments = {
         "name": "n",
