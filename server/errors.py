@@ -109,6 +109,7 @@ class InvalidArguments(ToolError):
 
     @classmethod
     def naming(cls, tool: str, issues: Sequence[Issue]) -> InvalidArguments:
+        """Invalid arguments for `tool`, one line per issue (the first fifty)."""
         return cls(
             status=400,
             message=f"Invalid arguments for {tool}; fix these fields and call it again:",

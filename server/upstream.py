@@ -130,10 +130,7 @@ class Upstream:
         limits = httpx2.Limits(
             max_connections=_CONNECTIONS_PER_POOL, max_keepalive_connections=_CONNECTIONS_PER_POOL
         )
-        self._clients = [
-            httpx2.AsyncClient(limits=limits, verify=self._tls_context(), follow_redirects=False)
-            for _ in range(_POOLS)
-        ]
+        self._clients = [httpx2.AsyncClient(limits=limits, verify=self._tls_context()) for _ in range(_POOLS)]
         # A client reads the environment's proxy settings into a transport per URL pattern; the API's is
         # looked up once (the client's own lookup, `_transport_for_url`), so the rules are exactly httpx2's.
         api = httpx2.URL(self._prefix)
