@@ -5,8 +5,9 @@
     /_sandbox/...          sandbox-only control routes (sandbox.control, sandbox.faults)
 
 Middleware, outermost first: rate limiting and the `X-RateLimit-*` headers (sandbox.ratelimit), then
-fault injection (sandbox.faults), so injected answers carry the headers too. The lifespan runs the
-background worker (sandbox.worker) and closes the database.
+fault injection (sandbox.faults), so injected answers carry the headers too, then a nudge to the
+background worker after every request that may have written. The lifespan runs the background worker
+(sandbox.worker) and closes the database.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sandbox.api import api_routes
 from sandbox.clock import SystemClock
@@ -74,6 +76,7 @@ def create_app(config: SandboxConfig) -> Starlette:
         middleware=[
             Middleware(RateLimitMiddleware, limiter=RateLimiter(config.rate_limit_per_minute)),
             Middleware(FaultMiddleware, registry=faults),
+            Middleware(_WakeWorkerAfterWrites, runtime=runtime),
         ],
         exception_handlers={HTTPException: _http_error},
         lifespan=lifespan,
@@ -88,6 +91,22 @@ def _release(store: SqliteStore, temp_dir: Path | None) -> None:
     store.close()
     if temp_dir is not None:
         shutil.rmtree(temp_dir, ignore_errors=True)
+
+
+class _WakeWorkerAfterWrites:
+    """After a request that may have written (any method but a read), the worker looks for due work:
+    the write may have set a nearer deadline (a session to move on, a webhook to deliver)."""
+
+    def __init__(self, app: ASGIApp, runtime: Runtime) -> None:
+        self._app = app
+        self._runtime = runtime
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await self._app(scope, receive, send)
+        finally:
+            if scope["type"] == "http" and scope["method"] not in ("GET", "HEAD", "OPTIONS"):
+                self._runtime.wake_worker()
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:

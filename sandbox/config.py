@@ -63,7 +63,9 @@ class SandboxConfig:
     - `code_timeout`: the code execution wall-clock limit (the contract's 15 s; tests shorten it).
     - `public_origin`: the origin put in links (transcripts, join pages) instead of the one each
       request came in on, e.g. behind a proxy.
-    - `tick_interval`: how often the background worker looks for due work, in real seconds.
+    - `tick_interval`: the longest the background worker sleeps, in real seconds. It wakes sooner when
+      work falls due and after every request that may have written; this only bounds how late it notices
+      a deadline written some other way.
     """
 
     db_path: Path | None = None
@@ -76,7 +78,7 @@ class SandboxConfig:
     auto_run: bool = False
     code_timeout: float = DEFAULT_CODE_TIMEOUT
     public_origin: str | None = None
-    tick_interval: float = 0.05
+    tick_interval: float = 1.0
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.time_scale) and self.time_scale > 0):

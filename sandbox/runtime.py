@@ -21,7 +21,8 @@ class Runtime:
 
     `origin` is where the sandbox is reachable (`http://127.0.0.1:8765`), for links in documents the
     background worker renders (webhooks); every request refreshes it unless the config pins one.
-    `new_id` mints resource ids (seeding swaps in a deterministic one).
+    `new_id` mints resource ids (seeding swaps in a deterministic one). `wake_worker` tells the background
+    worker that a deadline may have come nearer (the running worker installs it).
     """
 
     config: SandboxConfig
@@ -30,6 +31,7 @@ class Runtime:
     links: Links
     origin: str = "http://127.0.0.1"
     new_id: Callable[[], str] = field(default=lambda: str(uuid4()))
+    wake_worker: Callable[[], None] = field(default=lambda: None)
 
     def context(self, workspace_id: str, origin: str) -> Context:
         """The view of one request from `workspace_id`, made at `origin`."""

@@ -239,6 +239,10 @@ class SqliteStore:
         )
         return [(str(row[0]), _load(row[1])) for row in rows]
 
+    def next_due(self, kind: Kind) -> float | None:
+        row = self._one("SELECT MIN(due_at) FROM documents WHERE kind = ? AND due_at IS NOT NULL", (kind,))
+        return None if row is None or row[0] is None else float(row[0])
+
     # webhook outbox
 
     def enqueue_delivery(self, event_id: str, body: str, now: float) -> None:
@@ -254,6 +258,12 @@ class SqliteStore:
             (now, limit),
         )
         return [Delivery(int(r[0]), str(r[1]), str(r[2]), int(r[3])) for r in rows]
+
+    def next_delivery(self) -> float | None:
+        row = self._one(
+            "SELECT MIN(next_attempt_at) FROM webhook_deliveries WHERE delivered_at IS NULL AND gave_up = 0"
+        )
+        return None if row is None or row[0] is None else float(row[0])
 
     def delivery_succeeded(self, delivery_id: int, now: float) -> None:
         self._run(

@@ -124,12 +124,20 @@ class Store(Protocol):
         """Documents whose `_due_at` deadline (Unix seconds) has passed, with their workspace."""
         ...
 
+    def next_due(self, kind: Kind) -> float | None:
+        """The nearest `_due_at` deadline of any document of `kind`; None when none has one."""
+        ...
+
     def enqueue_delivery(self, event_id: str, body: str, now: float) -> None:
         """Put a webhook event in the outbox, due at `now`."""
         ...
 
     def due_deliveries(self, now: float, limit: int) -> list[Delivery]:
         """Outbox entries not yet delivered nor given up whose next attempt is due."""
+        ...
+
+    def next_delivery(self) -> float | None:
+        """When the nearest pending outbox entry is next due; None when none is pending."""
         ...
 
     def delivery_succeeded(self, delivery_id: int, now: float) -> None:

@@ -1,9 +1,11 @@
 """The background worker, run for the app's lifetime: moves due sessions along, delivers webhooks.
 
-Every `tick_interval` seconds it takes each session whose lifecycle deadline has passed (a scorecard
-that is due, or under auto-run a join or an end) one step further, then attempts due webhook
-deliveries (in a second loop). A failing tick is logged and the next one runs: the worker must
-never take the app down.
+Two loops: one takes each session whose lifecycle deadline has passed (a scorecard that is due, or under
+auto-run a join or an end) one step further, the other attempts due webhook deliveries, so a slow
+receiver delays no session. Each does what is due, then sleeps until its next deadline, at most
+`tick_interval`; a request that may have written (anything but a read) wakes both at once, since it may
+have set a nearer deadline. An idle sandbox sleeps rather than polling. A failing pass is logged and the
+next one runs: the worker must never take the app down.
 """
 
 from __future__ import annotations
@@ -38,27 +40,74 @@ def step_due_sessions(runtime: Runtime) -> int:
     return moved
 
 
+class _Wakeup:
+    """Cuts a loop's sleep short. Set while the loop is busy, it makes the next sleep return at once."""
+
+    def __init__(self) -> None:
+        self._event = anyio.Event()
+
+    def set(self) -> None:
+        self._event.set()
+
+    async def sleep(self, seconds: float) -> None:
+        with anyio.move_on_after(seconds):
+            await self._event.wait()
+        if self._event.is_set():
+            self._event = anyio.Event()
+
+
 async def run_worker(runtime: Runtime) -> None:
-    """Run both loops until cancelled; deliveries have their own, so a slow receiver delays no session."""
-    async with anyio.create_task_group() as group:
-        group.start_soon(_lifecycle_loop, runtime)
-        group.start_soon(_delivery_loop, runtime)
+    """Run both loops until cancelled; `runtime.wake_worker` wakes them meanwhile."""
+    lifecycle, deliveries = _Wakeup(), _Wakeup()
+
+    def wake() -> None:
+        lifecycle.set()
+        deliveries.set()
+
+    runtime.wake_worker = wake
+    try:
+        async with anyio.create_task_group() as group:
+            group.start_soon(_lifecycle_loop, runtime, lifecycle, deliveries)
+            group.start_soon(_delivery_loop, runtime, deliveries)
+    finally:
+        runtime.wake_worker = _asleep
 
 
-async def _lifecycle_loop(runtime: Runtime) -> None:
+def _asleep() -> None:
+    """No worker running: nothing to wake."""
+
+
+async def _lifecycle_loop(runtime: Runtime, wakeup: _Wakeup, deliveries: _Wakeup) -> None:
     while True:
+        next_at = None
         try:
-            await anyio.to_thread.run_sync(step_due_sessions, runtime)
+            moved, next_at = await anyio.to_thread.run_sync(_lifecycle_pass, runtime)
+            if moved:
+                deliveries.set()  # each step wrote its webhook event
         except Exception:
-            _log.exception("sandbox lifecycle tick failed")
-        await anyio.sleep(runtime.config.tick_interval)
+            _log.exception("sandbox lifecycle pass failed")
+        await wakeup.sleep(_until(next_at, runtime.config.tick_interval))
 
 
-async def _delivery_loop(runtime: Runtime) -> None:
+def _lifecycle_pass(runtime: Runtime) -> tuple[int, float | None]:
+    return step_due_sessions(runtime), runtime.store.next_due("session")
+
+
+async def _delivery_loop(runtime: Runtime, wakeup: _Wakeup) -> None:
     async with httpx2.AsyncClient() as client:
         while True:
+            next_at = None
             try:
                 await deliver_due(runtime, client)
+                if runtime.config.webhook_url is not None:
+                    next_at = await anyio.to_thread.run_sync(runtime.store.next_delivery)
             except Exception:
-                _log.exception("sandbox webhook tick failed")
-            await anyio.sleep(runtime.config.tick_interval)
+                _log.exception("sandbox webhook pass failed")
+            await wakeup.sleep(_until(next_at, runtime.config.tick_interval))
+
+
+def _until(deadline: float | None, longest: float) -> float:
+    """Seconds to sleep before `deadline` (Unix time), never more than `longest`."""
+    if deadline is None:
+        return longest
+    return min(longest, max(0.0, deadline - time.time()))

@@ -63,8 +63,11 @@ def receiver(request: pytest.FixtureRequest) -> Iterator[_Receiver]:
 
 @pytest.fixture
 def served(receiver: _Receiver) -> Iterator[RunningSandbox]:
-    # No demo rows: their scheduled scoring would send events of its own.
-    config = SandboxConfig(webhook_url=receiver.url, webhook_secret=_SECRET, time_scale=1000, seed_demo=False)
+    # No demo rows: their scheduled scoring would send events of its own. The worker's longest sleep is far
+    # past every test's patience: deliveries and retries must happen because they fall due, not on a tick.
+    config = SandboxConfig(
+        webhook_url=receiver.url, webhook_secret=_SECRET, time_scale=1000, seed_demo=False, tick_interval=600
+    )
     with serve_in_thread(config) as running:
         yield running
 
