@@ -87,6 +87,8 @@ async def _lifecycle_loop(runtime: Runtime, wakeup: _Wakeup, deliveries: _Wakeup
             moved, next_at = await anyio.to_thread.run_sync(_lifecycle_pass, runtime)
             if moved:
                 deliveries.set()  # each step wrote its webhook event
+            elif next_at is not None and next_at <= time.time():
+                next_at = None  # due, yet nothing could move (a step it does not know): not again at once
         except Exception:
             _log.exception("sandbox lifecycle pass failed")
         await wakeup.sleep(_until(next_at, runtime.config.tick_interval))
