@@ -67,6 +67,22 @@ class Answer:
 
 
 @dataclass(frozen=True)
+class _Outgoing:
+    """One call's request, encoded once: every attempt sends the same, only with its own timeout."""
+
+    method: str
+    url: str
+    headers: tuple[tuple[str, str], ...]
+    content: bytes | None
+
+    def request(self, timeout_s: float) -> httpx2.Request:
+        timeout = {"connect": timeout_s, "read": timeout_s, "write": timeout_s, "pool": timeout_s}
+        return httpx2.Request(
+            self.method, self.url, headers=self.headers, content=self.content, extensions={"timeout": timeout}
+        )
+
+
+@dataclass(frozen=True)
 class _Failure:
     """Why one attempt did not succeed: an error status, or no answer at all."""
 
@@ -158,11 +174,12 @@ class Upstream:
         """Send one tool call upstream; the answer on success, a `ToolError` raised otherwise."""
         path, query, body = op.split(arguments)
         safe = op.method == "GET" or (body is not None and body.get(IDEMPOTENCY_FIELD) is not None)
+        outgoing = self._outgoing(op, path, query, body, key)
         deadline = self._clock() + self._deadline_s
         attempt = 0
         while True:
             attempt += 1
-            outcome = await self._attempt(op, path, query, body, key, deadline)
+            outcome = await self._attempt(outgoing, deadline)
             if isinstance(outcome, Answer):
                 return Answer(outcome.status, outcome.body, attempt)
             logger.info(
@@ -216,42 +233,22 @@ class Upstream:
             self._documents.cookies.jar.set_policy(DefaultCookiePolicy(allowed_domains=[]))
         return self._documents
 
-    def _request(
-        self,
-        op: Operation,
-        path: str,
-        query: dict[str, str],
-        body: dict[str, Any] | None,
-        key: str,
-        timeout_s: float,
-    ) -> httpx2.Request:
+    def _outgoing(
+        self, op: Operation, path: str, query: dict[str, str], body: dict[str, Any] | None, key: str
+    ) -> _Outgoing:
         url = self._prefix + path.lstrip("/")
         if query:
             url += "?" + urlencode(query, quote_via=quote)
-        headers = [*_HEADERS, ("x-api-key", key)]
-        content = None
-        if body is not None:
-            headers.append(_JSON_BODY)
-            content = to_json(body)
-        timeout = {"connect": timeout_s, "read": timeout_s, "write": timeout_s, "pool": timeout_s}
-        return httpx2.Request(
-            op.method, url, headers=headers, content=content, extensions={"timeout": timeout}
-        )
+        if body is None:
+            return _Outgoing(op.method, url, (*_HEADERS, ("x-api-key", key)), None)
+        return _Outgoing(op.method, url, (*_HEADERS, ("x-api-key", key), _JSON_BODY), to_json(body))
 
-    async def _attempt(
-        self,
-        op: Operation,
-        path: str,
-        query: dict[str, str],
-        body: dict[str, Any] | None,
-        key: str,
-        deadline: float,
-    ) -> Answer | _Failure:
+    async def _attempt(self, outgoing: _Outgoing, deadline: float) -> Answer | _Failure:
         pool = self._next_pool()
         remaining = deadline - self._clock()
         if remaining <= 0:
             return _Failure(None, timed_out=True)
-        request = self._request(op, path, query, body, key, min(self._timeout_s, remaining))
+        request = outgoing.request(min(self._timeout_s, remaining))
         try:
             with anyio.fail_after(remaining):
                 response = await pool.handle_async_request(request)
