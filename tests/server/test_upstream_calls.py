@@ -80,20 +80,19 @@ async def test_connection_errors_on_reads_are_retried(scripted) -> None:
     assert calls["n"] == 2
 
 
-async def test_a_429_retry_after_is_honoured_for_a_read(scripted) -> None:
-    limited = httpx2.Response(429, headers={"retry-after": "2"}, json={"error": "Too many requests"})
-    async with scripted(_answers(limited, httpx2.Response(200, json=SESSION_BODY))) as (client, upstream):
-        result = await client.call_tool("get_session", {"session_id": SESSION})
-    assert not result.is_error
-    assert upstream.sleeps == [2.0]
-
-
-async def test_an_answer_whose_body_does_not_decode_still_counts_by_its_status(scripted) -> None:
+def _too_many(*, readable: bool) -> httpx2.Response:
+    if readable:
+        return httpx2.Response(429, headers={"retry-after": "2"}, json={"error": "Too many requests"})
     # A 429 whose gzip body is corrupt is still a 429 with its Retry-After, not a network failure.
-    garbled = httpx2.Response(
+    return httpx2.Response(
         429, headers={"retry-after": "2", "content-encoding": "gzip"}, stream=httpx2.ByteStream(b"not gzip")
     )
-    async with scripted(_answers(garbled, httpx2.Response(200, json=SESSION_BODY))) as (client, upstream):
+
+
+@pytest.mark.parametrize("readable", [True, False], ids=["json body", "body that does not decode"])
+async def test_a_429_retry_after_is_honoured_for_a_read(scripted, readable: bool) -> None:
+    limited = _too_many(readable=readable)
+    async with scripted(_answers(limited, httpx2.Response(200, json=SESSION_BODY))) as (client, upstream):
         result = await client.call_tool("get_session", {"session_id": SESSION})
     assert not result.is_error
     assert upstream.sleeps == [2.0]
