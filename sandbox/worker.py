@@ -22,7 +22,7 @@ from sandbox.lifecycle import run_due_step
 from sandbox.runtime import Runtime
 from sandbox.webhooks import deliver_due
 
-__all__ = ["run_worker", "step_due_sessions"]
+__all__ = ["run_worker"]
 
 _BATCH = 50
 _GATHER_S = 0.05
@@ -30,11 +30,11 @@ _GATHER_S = 0.05
 _log = logging.getLogger(__name__)
 
 
-def step_due_sessions(runtime: Runtime) -> int:
-    """Take the due step of every session whose deadline has passed; return how many moved."""
+def _step_due_sessions(runtime: Runtime, now: float) -> int:
+    """Take the due step of every session whose deadline had passed at `now`; return how many moved."""
     store = runtime.store
     moved = 0
-    for workspace_id, stale in store.due("session", time.time(), _BATCH):
+    for workspace_id, stale in store.due("session", now, _BATCH):
         with store.atomic():
             doc = store.get("session", workspace_id, stale["id"])
             if doc is not None and run_due_step(runtime, workspace_id, doc):
@@ -87,15 +87,21 @@ async def _lifecycle_loop(runtime: Runtime, wakeup: _Wakeup, deliveries: _Wakeup
             moved, next_at = await anyio.to_thread.run_sync(_lifecycle_pass, runtime)
             if moved:
                 deliveries.set()  # each step wrote its webhook event
-            elif next_at is not None and next_at <= time.time():
-                next_at = None  # due, yet nothing could move (a step it does not know): not again at once
         except Exception:
             _log.exception("sandbox lifecycle pass failed")
         await wakeup.sleep(_until(next_at, runtime.config.tick_interval))
 
 
 def _lifecycle_pass(runtime: Runtime) -> tuple[int, float | None]:
-    return step_due_sessions(runtime), runtime.store.next_due("session")
+    """Step what is due; return how many moved and when to look again (None: after a tick)."""
+    now = time.time()
+    moved = _step_due_sessions(runtime, now)
+    next_at = runtime.store.next_due("session")
+    if not moved and next_at is not None and next_at <= now:
+        # Due when the pass began, yet nothing moved (a step it does not know): not again at once. A
+        # deadline that passed during the pass is not that: the next pass, at once, takes it.
+        return 0, None
+    return moved, next_at
 
 
 async def _delivery_loop(runtime: Runtime, wakeup: _Wakeup) -> None:

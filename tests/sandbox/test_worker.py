@@ -47,6 +47,31 @@ async def test_a_deadline_no_step_can_meet_is_looked_at_once_a_tick_not_in_a_loo
     assert 2 <= len(asked) <= 8  # about one pass per 0.2 s tick
 
 
+async def test_a_deadline_that_passes_during_a_pass_is_taken_by_the_next_pass_not_a_tick_later() -> None:
+    app = create_app(SandboxConfig(tick_interval=600))
+    runtime: Runtime = app.state.runtime
+    store = runtime.store
+    (session,), _ = store.query(
+        "session", DEMO_WORKSPACE_ID, {"status": "scheduled"}, order="newest", limit=1, offset=0
+    )
+    deadline = time.time() + 0.2
+    store.replace("session", {**session, "_due_action": "start", "_due_at": deadline})
+    due = store.due
+
+    def slow_due(kind: Any, now: float, limit: int) -> Any:
+        found = due(kind, now, limit)
+        time.sleep(max(0.0, deadline - time.time()) + 0.01)  # the deadline passes while the pass runs
+        return found
+
+    store.due = slow_due  # type: ignore[method-assign]
+    async with anyio.create_task_group() as group:
+        group.start_soon(run_worker, runtime)
+        with anyio.fail_after(5):  # long before its 600 s tick
+            while store.get("session", DEMO_WORKSPACE_ID, session["id"])["status"] != "in_progress":  # type: ignore[index]
+                await anyio.sleep(0.02)
+        group.cancel_scope.cancel()
+
+
 async def test_a_write_wakes_the_sleeping_worker() -> None:
     app = create_app(SandboxConfig(tick_interval=600, seed_demo=False))
     runtime: Runtime = app.state.runtime
