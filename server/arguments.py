@@ -1,10 +1,11 @@
 """Tool arguments as clients really send them, validated against the operation's input model.
 
 Some clients send nested objects and arrays as JSON strings (`"tags": "[\"a\"]"`). Where the schema
-says a property is an object or an array, a string holding JSON of that kind is decoded first; a string
-property is never touched. Validation failures become `InvalidArguments`, naming each bad field, and
-the upstream is not called. So does a NaN or an infinity anywhere (some JSON parsers, the SDK's among
-them, read `NaN` and `Infinity`): JSON has no way to send one on to intervyo.
+says a property is an object or an array, at any depth, a string holding JSON of that kind is decoded
+first; a string property, and anything inside a free-form object, is never touched. Validation failures
+become `InvalidArguments`, naming each bad field, and the upstream is not called. So does a NaN or an
+infinity anywhere (some JSON parsers, the SDK's among them, read `NaN` and `Infinity`): JSON has no way
+to send one on to intervyo.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ __all__ = ["parse"]
 
 def parse(op: Operation, raw: dict[str, Any] | None) -> BaseModel:
     """Validate `raw` with the operation's input model, or raise `InvalidArguments`."""
-    values = _decode_json_strings(op.input_schema, dict(raw or {}))
+    schema = op.input_schema
+    values = _decode_json_strings(schema, dict(raw or {}), schema.get("$defs", {}))
     unsendable = [Issue(path, _NOT_FINITE) for path in _non_finite(values, ())]
     if unsendable:
         raise InvalidArguments.naming(op.name, unsendable)
@@ -49,22 +51,35 @@ def _non_finite(value: Any, path: tuple[str | int, ...]) -> Iterator[tuple[str |
             yield from _non_finite(item, (*path, index))
 
 
-def _decode_json_strings(schema: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
-    definitions: dict[str, Any] = schema.get("$defs", {})
+def _decode_json_strings(
+    schema: dict[str, Any], values: dict[str, Any], definitions: dict[str, Any]
+) -> dict[str, Any]:
     properties: dict[str, Any] = schema.get("properties", {})
     for name, value in values.items():
-        if isinstance(value, str) and name in properties:
-            values[name] = _decoded(_resolve(properties[name], definitions), value, definitions)
-        elif isinstance(value, list) and name in properties:
-            items = _resolve(properties[name], definitions).get("items")
-            if isinstance(items, dict):
-                values[name] = [_decoded(_resolve(items, definitions), v, definitions) for v in value]
+        if name in properties:
+            values[name] = _decoded(properties[name], value, definitions)
     return values
 
 
 def _decoded(schema: dict[str, Any], value: Any, definitions: dict[str, Any]) -> Any:
+    """`value`, with a JSON string decoded where `schema` wants an object or an array, at any depth."""
+    if isinstance(value, str):
+        value = _from_json(schema, value, definitions)
+    if isinstance(value, dict):
+        shape = _option(schema, "object", definitions)
+        if shape is not None and "properties" in shape:
+            return _decode_json_strings(shape, dict(value), definitions)
+    elif isinstance(value, list):
+        shape = _option(schema, "array", definitions)
+        items = None if shape is None else shape.get("items")
+        if isinstance(items, dict):
+            return [_decoded(items, item, definitions) for item in value]
+    return value
+
+
+def _from_json(schema: dict[str, Any], value: str, definitions: dict[str, Any]) -> Any:
     kinds = _kinds(schema, definitions)
-    if not isinstance(value, str) or "string" in kinds or not kinds & {"object", "array"}:
+    if "string" in kinds or not kinds & {"object", "array"}:
         return value
     text = value.strip()
     if not text.startswith(("{", "[")):
@@ -73,16 +88,21 @@ def _decoded(schema: dict[str, Any], value: Any, definitions: dict[str, Any]) ->
         decoded = json.loads(text)
     except ValueError:
         return value  # let validation report the field with its own message
-    if isinstance(decoded, dict) and "object" in kinds:
-        nested = _resolve(schema, definitions)
-        return (
-            _decode_json_strings({"$defs": definitions, **nested}, decoded)
-            if "properties" in nested
-            else decoded
-        )
-    if isinstance(decoded, list) and "array" in kinds:
+    if (isinstance(decoded, dict) and "object" in kinds) or (isinstance(decoded, list) and "array" in kinds):
         return decoded
     return value
+
+
+def _option(schema: dict[str, Any], kind: str, definitions: dict[str, Any]) -> dict[str, Any] | None:
+    """The schema itself, or its first `anyOf`/`oneOf` option, that describes a `kind` value."""
+    schema = _resolve(schema, definitions)
+    if schema.get("type") == kind:
+        return schema
+    for option in schema.get("anyOf", []) + schema.get("oneOf", []):
+        found = _option(option, kind, definitions)
+        if found is not None:
+            return found
+    return None
 
 
 def _kinds(schema: dict[str, Any], definitions: dict[str, Any]) -> set[str]:

@@ -145,6 +145,24 @@ async def test_nested_items_sent_as_json_strings_are_accepted(scripted) -> None:
     }
 
 
+async def test_json_strings_deeper_in_the_arguments_are_decoded_too(scripted) -> None:
+    body = {"data": {"created": [PARTICIPANT], "skipped": []}}
+    item = {
+        "name": "Ada",
+        "email": "ada@example.com",
+        "tags": '["backend"]',
+        "background": {"skills": '["python", "sql"]'},
+        "metadata": {"note": '["kept as written"]'},  # free-form: nothing says it is JSON
+    }
+    async with scripted(lambda request: httpx2.Response(201, json=body)) as (client, upstream):
+        result = await client.call_tool("import_participants", {"participants": [item]})
+    assert not result.is_error, result.content
+    (sent,) = json.loads(upstream.requests[0].content)["participants"]
+    assert sent["tags"] == ["backend"]
+    assert sent["background"] == {"skills": ["python", "sql"]}
+    assert sent["metadata"] == {"note": '["kept as written"]'}
+
+
 async def test_an_unknown_tool_is_a_protocol_error(scripted) -> None:
     async with scripted(_created) as (client, upstream):
         with pytest.raises(MCPError, match="Unknown tool"):
