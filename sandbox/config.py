@@ -87,6 +87,8 @@ class SandboxConfig:
             raise ValueError("rate_limit_per_minute must be at least 1")
         if not (math.isfinite(self.code_timeout) and self.code_timeout > 0):
             raise ValueError("code_timeout must be positive")
+        if not (math.isfinite(self.tick_interval) and self.tick_interval > 0):
+            raise ValueError("tick_interval must be positive")
         if (self.webhook_url is None) != (self.webhook_secret is None):
             raise ValueError("webhook_url and webhook_secret go together")
 

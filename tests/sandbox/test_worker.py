@@ -90,3 +90,9 @@ async def _until_passes(asked: list[float], count: int) -> None:
     with anyio.fail_after(5):
         while len(asked) < count:
             await anyio.sleep(0.01)
+
+
+@pytest.mark.parametrize("tick", [0.0, -1.0, float("nan"), float("inf")])
+def test_a_tick_the_worker_could_spin_or_hang_on_is_refused(tick: float) -> None:
+    with pytest.raises(ValueError, match="tick_interval must be positive"):
+        SandboxConfig(tick_interval=tick)
