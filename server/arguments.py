@@ -96,7 +96,8 @@ def _from_json(schema: dict[str, Any], value: str, definitions: dict[str, Any]) 
 def _option(schema: dict[str, Any], kind: str, definitions: dict[str, Any]) -> dict[str, Any] | None:
     """The schema itself, or its first `anyOf`/`oneOf` option, that describes a `kind` value."""
     schema = _resolve(schema, definitions)
-    if schema.get("type") == kind:
+    declared = schema.get("type")
+    if declared == kind or (isinstance(declared, list) and kind in declared):
         return schema
     for option in schema.get("anyOf", []) + schema.get("oneOf", []):
         found = _option(option, kind, definitions)
