@@ -140,6 +140,12 @@ class Sessions:
         )
         return dict(session["data"])
 
+    async def settled(self, key: str | None = None) -> dict[str, Any]:
+        """A seeded session that nothing changes any more (the demo workspace's cancelled one)."""
+        key = key or self.sandbox.demo_key
+        listing = await self._call("GET", f"{self.sandbox.base_url}/sessions?status=cancelled", key)
+        return dict(listing["data"][0])
+
     async def advance(self, session_id: str, to: str, key: str | None = None) -> dict[str, Any]:
         """Move the session to `to` (in_progress, completed, failed, scored) with the control route."""
         key = key or self.sandbox.demo_key

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import re
 
+import anyio
 import pytest
 from jsonschema import Draft202012Validator
 from live_support import mcp
 from mcp.shared.exceptions import MCPError
+from mcp.types import CallToolResult
 
 import tools
 from tools import Composite
@@ -83,23 +85,36 @@ async def test_wait_for_scorecard_returns_the_scorecard_when_it_arrives_during_t
     polling_server, slow_sandbox, slow_sessions, mode
 ) -> None:
     session = await slow_sessions.new()
-    await slow_sessions.advance(session["id"], "completed")  # scored 0.5-2 s from now
+    await slow_sessions.advance(session["id"], "in_progress")  # never scored until it is completed
     progress: list[tuple[float, float | None, str | None]] = []
+    waiting = anyio.Event()
 
     async def on_progress(done: float, total: float | None, message: str | None) -> None:
         progress.append((done, total, message))
+        waiting.set()
 
-    async with mcp(polling_server.mcp_url, slow_sandbox.demo_key, mode) as client:
-        result = await client.call_tool(
-            "wait_for_scorecard",
-            {"session_id": session["id"], "timeout_s": 20},
-            progress_callback=on_progress,
-        )
+    answer: list[CallToolResult] = []
+    async with (
+        mcp(polling_server.mcp_url, slow_sandbox.demo_key, mode) as client,
+        anyio.create_task_group() as group,
+    ):
+
+        async def wait() -> None:
+            arguments = {"session_id": session["id"], "timeout_s": 20}
+            answer.append(
+                await client.call_tool("wait_for_scorecard", arguments, progress_callback=on_progress)
+            )
+
+        group.start_soon(wait)
+        with anyio.fail_after(10):
+            await waiting.wait()  # the tool has read the session once: it is waiting
+        await slow_sessions.advance(session["id"], "completed")  # scored 0.5-2 s from now
+    (result,) = answer
     assert not result.is_error and result.structured_content is not None
     assert result.structured_content["ready"] is True
     assert result.structured_content["score"] is not None
-    assert progress, "progress is reported while waiting"
-    assert all(total == 20 and message and "status is completed" in message for _, total, message in progress)
+    assert progress[0][2] == "Waiting for the scorecard: status is in_progress."
+    assert all(total == 20 and message and "status is " in message for _, total, message in progress)
 
 
 @pytest.mark.parametrize("mode", ["auto", "legacy"])

@@ -67,7 +67,7 @@ async def test_a_2025_subscriber_hears_nothing_after_unsubscribing(
         await slow_sessions.advance(other["id"], "in_progress")
         assert await updates.next(_BOUND_S) == other_uri
         # A later round has polled both sessions since: still nothing about the unsubscribed one.
-        await slow_sessions.advance(other["id"], "completed")
+        await slow_sessions.advance(other["id"], "failed")  # final: no scoring follows while connected
         assert await updates.next(_BOUND_S) == other_uri
     assert updates.pending() == []
 
