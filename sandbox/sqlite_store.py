@@ -239,8 +239,8 @@ class SqliteStore:
         )
         return [(str(row[0]), _load(row[1])) for row in rows]
 
-    def next_due(self, kind: Kind) -> float | None:
-        row = self._one("SELECT MIN(due_at) FROM documents WHERE kind = ? AND due_at IS NOT NULL", (kind,))
+    def next_due(self, kind: Kind, after: float) -> float | None:
+        row = self._one("SELECT MIN(due_at) FROM documents WHERE kind = ? AND due_at > ?", (kind, after))
         return None if row is None or row[0] is None else float(row[0])
 
     # webhook outbox

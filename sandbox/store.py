@@ -124,8 +124,8 @@ class Store(Protocol):
         """Documents whose `_due_at` deadline (Unix seconds) has passed, with their workspace."""
         ...
 
-    def next_due(self, kind: Kind) -> float | None:
-        """The nearest `_due_at` deadline of any document of `kind`; None when none has one."""
+    def next_due(self, kind: Kind, after: float) -> float | None:
+        """The nearest `_due_at` deadline later than `after` of any document of `kind`; None if none."""
         ...
 
     def enqueue_delivery(self, event_id: str, body: str, now: float) -> None:

@@ -5,8 +5,9 @@ auto-run a join or an end) one step further, the other attempts due webhook deli
 receiver delays no session. Each does what is due, then sleeps until its next deadline, at most
 `tick_interval`; a request that may have written (anything but a read) wakes both, since it may have set a
 nearer deadline. Wakes within `_GATHER_S` of each other make one pass, so a burst of writes costs a pass
-per 50 ms, not one each. An idle sandbox sleeps rather than polling. A failing pass is logged and the next
-one runs: the worker must never take the app down.
+per 50 ms, not one each. An idle sandbox sleeps rather than polling. A failing step is logged (and rolled
+back) and the rest of its batch still moves; a failing pass is logged and the next one runs: the worker
+must never take the app down.
 """
 
 from __future__ import annotations
@@ -30,16 +31,17 @@ _GATHER_S = 0.05
 _log = logging.getLogger(__name__)
 
 
-def _step_due_sessions(runtime: Runtime, now: float) -> int:
-    """Take the due step of every session whose deadline had passed at `now`; return how many moved."""
+def _take_due_step(runtime: Runtime, workspace_id: str, session_id: str) -> bool:
+    """Move one session on if its deadline has passed; a step that fails is logged, not raised, so one
+    broken session cannot hold up the others in its batch."""
     store = runtime.store
-    moved = 0
-    for workspace_id, stale in store.due("session", now, _BATCH):
+    try:
         with store.atomic():
-            doc = store.get("session", workspace_id, stale["id"])
-            if doc is not None and run_due_step(runtime, workspace_id, doc):
-                moved += 1
-    return moved
+            doc = store.get("session", workspace_id, session_id)
+            return doc is not None and run_due_step(runtime, workspace_id, doc)
+    except Exception:
+        _log.exception("sandbox session %s could not take its due step", session_id)
+        return False
 
 
 class _Wakeup:
@@ -93,15 +95,17 @@ async def _lifecycle_loop(runtime: Runtime, wakeup: _Wakeup, deliveries: _Wakeup
 
 
 def _lifecycle_pass(runtime: Runtime) -> tuple[int, float | None]:
-    """Step what is due; return how many moved and when to look again (None: after a tick)."""
+    """Step what is due; return how many moved and when to look again (None: after a tick).
+
+    After moving something, look again at once: its steps set new deadlines, at a high time scale already
+    due, and a full batch leaves more behind. Otherwise the next deadline is the nearest one after `now`:
+    one still past (a step that failed, or one this worker does not know) waits for the next tick or
+    wake, and hides no other.
+    """
     now = time.time()
-    moved = _step_due_sessions(runtime, now)
-    next_at = runtime.store.next_due("session")
-    if not moved and next_at is not None and next_at <= now:
-        # Due when the pass began, yet nothing moved (a step it does not know): not again at once. A
-        # deadline that passed during the pass is not that: the next pass, at once, takes it.
-        return 0, None
-    return moved, next_at
+    batch = runtime.store.due("session", now, _BATCH)
+    moved = sum(_take_due_step(runtime, workspace_id, stale["id"]) for workspace_id, stale in batch)
+    return moved, now if moved else runtime.store.next_due("session", after=now)
 
 
 async def _delivery_loop(runtime: Runtime, wakeup: _Wakeup) -> None:

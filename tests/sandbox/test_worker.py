@@ -1,4 +1,5 @@
-"""The background worker sleeps between deadlines: nothing due, or nothing it can do, never makes it spin."""
+"""The background worker sleeps between deadlines: nothing due, or nothing it can do, never makes it spin,
+and a session it cannot move holds up no other."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 import anyio
 import pytest
 
+import sandbox.worker
 from sandbox import SandboxConfig
 from sandbox.app import create_app
 from sandbox.runtime import Runtime
@@ -22,9 +24,9 @@ def _counting_passes(runtime: Runtime) -> list[float]:
     asked: list[float] = []
     next_due = runtime.store.next_due
 
-    def counted(kind: Any) -> float | None:
+    def counted(kind: Any, after: float) -> float | None:
         asked.append(time.monotonic())
-        return next_due(kind)
+        return next_due(kind, after)
 
     runtime.store.next_due = counted  # type: ignore[method-assign]
     return asked
@@ -45,6 +47,63 @@ async def test_a_deadline_no_step_can_meet_is_looked_at_once_a_tick_not_in_a_loo
     asked = _counting_passes(runtime)
     await _run_worker_for(runtime, 1.0)
     assert 2 <= len(asked) <= 8  # about one pass per 0.2 s tick
+
+
+def _scheduled(runtime: Runtime, count: int) -> list[dict[str, Any]]:
+    sessions, _ = runtime.store.query(
+        "session", DEMO_WORKSPACE_ID, {"status": "scheduled"}, order="newest", limit=count, offset=0
+    )
+    assert len(sessions) == count
+    return sessions
+
+
+def _status(runtime: Runtime, session: dict[str, Any]) -> str:
+    doc = runtime.store.get("session", DEMO_WORKSPACE_ID, session["id"])
+    assert doc is not None
+    return str(doc["status"])
+
+
+async def _until_started(runtime: Runtime, session: dict[str, Any]) -> None:
+    with anyio.fail_after(5):  # long before a 600 s tick
+        while _status(runtime, session) != "in_progress":
+            await anyio.sleep(0.02)
+
+
+async def test_a_deadline_no_step_can_meet_hides_no_later_one() -> None:
+    app = create_app(SandboxConfig(tick_interval=600))
+    runtime: Runtime = app.state.runtime
+    stuck, waiting = _scheduled(runtime, 2)
+    runtime.store.replace("session", {**stuck, "_due_action": "unknown", "_due_at": time.time() - 1})
+    runtime.store.replace("session", {**waiting, "_due_action": "start", "_due_at": time.time() + 0.3})
+    async with anyio.create_task_group() as group:
+        group.start_soon(run_worker, runtime)
+        await _until_started(runtime, waiting)
+        group.cancel_scope.cancel()
+    assert _status(runtime, stuck) == "scheduled"
+
+
+async def test_a_step_that_fails_holds_up_no_other_session_in_its_batch(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    app = create_app(SandboxConfig(tick_interval=600))
+    runtime: Runtime = app.state.runtime
+    broken, healthy = _scheduled(runtime, 2)
+    runtime.store.replace("session", {**broken, "_due_action": "start", "_due_at": time.time() - 2})
+    runtime.store.replace("session", {**healthy, "_due_action": "start", "_due_at": time.time() - 1})
+    take_step = sandbox.worker.run_due_step
+
+    def failing_for_one(runtime: Runtime, workspace_id: str, doc: dict[str, Any]) -> bool:
+        moved = take_step(runtime, workspace_id, doc)
+        if doc["id"] == broken["id"]:
+            raise RuntimeError("a step that fails after writing")
+        return moved
+
+    monkeypatch.setattr(sandbox.worker, "run_due_step", failing_for_one)
+    async with anyio.create_task_group() as group:
+        group.start_soon(run_worker, runtime)
+        await _until_started(runtime, healthy)
+        group.cancel_scope.cancel()
+    assert _status(runtime, broken) == "scheduled"  # its transaction rolled back: nothing half-written
 
 
 async def test_a_deadline_that_passes_during_a_pass_is_taken_by_the_next_pass_not_a_tick_later() -> None:
