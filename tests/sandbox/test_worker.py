@@ -110,9 +110,7 @@ async def test_a_deadline_that_passes_during_a_pass_is_taken_by_the_next_pass_no
     app = create_app(SandboxConfig(tick_interval=600))
     runtime: Runtime = app.state.runtime
     store = runtime.store
-    (session,), _ = store.query(
-        "session", DEMO_WORKSPACE_ID, {"status": "scheduled"}, order="newest", limit=1, offset=0
-    )
+    (session,) = _scheduled(runtime, 1)
     deadline = time.time() + 0.2
     store.replace("session", {**session, "_due_action": "start", "_due_at": deadline})
     due = store.due
@@ -125,9 +123,7 @@ async def test_a_deadline_that_passes_during_a_pass_is_taken_by_the_next_pass_no
     store.due = slow_due  # type: ignore[method-assign]
     async with anyio.create_task_group() as group:
         group.start_soon(run_worker, runtime)
-        with anyio.fail_after(5):  # long before its 600 s tick
-            while store.get("session", DEMO_WORKSPACE_ID, session["id"])["status"] != "in_progress":  # type: ignore[index]
-                await anyio.sleep(0.02)
+        await _until_started(runtime, session)
         group.cancel_scope.cancel()
 
 
