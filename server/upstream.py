@@ -129,11 +129,14 @@ class Upstream:
         self._open = True
         return self
 
+    def _require_open(self) -> None:
+        if not self._open:
+            raise RuntimeError("Upstream is not open; use it as an async context manager")
+
     def _next_pool(self) -> httpx2.AsyncBaseTransport:
         """The next pool in turn. The pools are made on first use: a client that only lists tools (or
         a cold start waiting for its first `tools/list`) never pays for them."""
-        if not self._open:
-            raise RuntimeError("Upstream is not open; use it as an async context manager")
+        self._require_open()
         if not self._pools:
             self._pools = self._make_pools()
         self._turn = (self._turn + 1) % len(self._pools)
@@ -219,8 +222,7 @@ class Upstream:
 
     def _documents_client(self) -> httpx2.AsyncClient:
         """A client for documents on any host (with the proxy the environment names for each); made once."""
-        if not self._open:
-            raise RuntimeError("Upstream is not open; use it as an async context manager")
+        self._require_open()
         if self._documents is None:
             self._documents = httpx2.AsyncClient(
                 headers=dict(_HEADERS),
