@@ -80,13 +80,18 @@ async def test_connection_errors_on_reads_are_retried(scripted) -> None:
     assert calls["n"] == 2
 
 
+def _undecodable(status: int, headers: dict[str, str] | None = None) -> httpx2.Response:
+    """An answer whose gzip body is corrupt."""
+    return httpx2.Response(
+        status, headers={**(headers or {}), "content-encoding": "gzip"}, stream=httpx2.ByteStream(b"not gzip")
+    )
+
+
 def _too_many(*, readable: bool) -> httpx2.Response:
     if readable:
         return httpx2.Response(429, headers={"retry-after": "2"}, json={"error": "Too many requests"})
     # A 429 whose gzip body is corrupt is still a 429 with its Retry-After, not a network failure.
-    return httpx2.Response(
-        429, headers={"retry-after": "2", "content-encoding": "gzip"}, stream=httpx2.ByteStream(b"not gzip")
-    )
+    return _undecodable(429, {"retry-after": "2"})
 
 
 @pytest.mark.parametrize("readable", [True, False], ids=["json body", "body that does not decode"])
@@ -99,10 +104,7 @@ async def test_a_429_retry_after_is_honoured_for_a_read(scripted, readable: bool
 
 
 async def test_a_success_whose_body_does_not_decode_is_an_unreadable_answer(scripted) -> None:
-    garbled = httpx2.Response(
-        200, headers={"content-encoding": "gzip"}, stream=httpx2.ByteStream(b"not gzip")
-    )
-    async with scripted(_answers(garbled)) as (client, upstream):
+    async with scripted(_answers(_undecodable(200))) as (client, upstream):
         result = await client.call_tool("get_session", {"session_id": SESSION})
     assert result.is_error
     assert len(upstream.requests) == 1  # answered, so not retried as if intervyo were unreachable
