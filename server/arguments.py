@@ -78,8 +78,11 @@ def _decoded(schema: dict[str, Any], value: Any, definitions: dict[str, Any]) ->
 
 
 def _from_json(schema: dict[str, Any], value: str, definitions: dict[str, Any]) -> Any:
-    kinds = _kinds(schema, definitions)
-    if "string" in kinds or not kinds & {"object", "array"}:
+    if _option(schema, "string", definitions) is not None:
+        return value
+    wants_object = _option(schema, "object", definitions) is not None
+    wants_array = _option(schema, "array", definitions) is not None
+    if not (wants_object or wants_array):
         return value
     text = value.strip()
     if not text.startswith(("{", "[")):
@@ -88,7 +91,7 @@ def _from_json(schema: dict[str, Any], value: str, definitions: dict[str, Any]) 
         decoded = json.loads(text)
     except ValueError:
         return value  # let validation report the field with its own message
-    if (isinstance(decoded, dict) and "object" in kinds) or (isinstance(decoded, list) and "array" in kinds):
+    if (isinstance(decoded, dict) and wants_object) or (isinstance(decoded, list) and wants_array):
         return decoded
     return value
 
@@ -104,17 +107,6 @@ def _option(schema: dict[str, Any], kind: str, definitions: dict[str, Any]) -> d
         if found is not None:
             return found
     return None
-
-
-def _kinds(schema: dict[str, Any], definitions: dict[str, Any]) -> set[str]:
-    schema = _resolve(schema, definitions)
-    if "type" in schema:
-        kind = schema["type"]
-        return set(kind) if isinstance(kind, list) else {kind}
-    kinds: set[str] = set()
-    for option in schema.get("anyOf", []) + schema.get("oneOf", []):
-        kinds |= _kinds(option, definitions)
-    return kinds
 
 
 def _resolve(schema: dict[str, Any], definitions: dict[str, Any]) -> dict[str, Any]:
