@@ -34,9 +34,11 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 import tools
 from server import __version__
+from server.admission import Admission, Limits
 from server.auth import ApiKeyMiddleware
 from server.client_logs import ClientLogs
 from server.factory import build_server
+from server.key_check import KeyCheck
 from server.live import Live
 from server.reads import Reads
 from server.response_mode import PerRequest, ResponseMode
@@ -96,7 +98,11 @@ def build_app(settings: Settings, upstream: Upstream | None = None) -> Starlette
         json_response=True if settings.json_response else cast(bool, PerRequest()),
         security_settings=security,
         max_request_body_size=settings.max_body_bytes,
+        # Backstops only: `admission` closes idle sessions and keeps the count first.
+        session_idle_timeout=settings.session_idle_minutes * 60 + 60,
+        max_sessions=settings.max_sessions + settings.max_sessions_per_key,
     )
+    admission = _admission(settings, upstream, manager)
     streamable: ASGIApp = StreamableHTTPASGIApp(manager)
     if not settings.json_response:
         streamable = ResponseMode(
@@ -114,17 +120,17 @@ def build_app(settings: Settings, upstream: Upstream | None = None) -> Starlette
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
-        async with upstream, manager.run():
+        async with upstream, manager.run(), admission.run():
             yield
 
     return Starlette(
         routes=[
             Route("/healthz", _healthz, methods=["GET"]),
             *webhooks,
-            Route("/mcp", ApiKeyMiddleware(streamable, single_user_key)),
+            Route("/mcp", ApiKeyMiddleware(admission.streamable(streamable), single_user_key)),
             Route(
                 "/sse",
-                ApiKeyMiddleware(_SseStream(server, sse, security), single_user_key),
+                ApiKeyMiddleware(admission.sse(_SseStream(server, sse, security)), single_user_key),
                 methods=["GET"],
             ),
             Mount("/messages/", app=ApiKeyMiddleware(sse.handle_post_message, single_user_key)),
@@ -142,6 +148,22 @@ def build_app(settings: Settings, upstream: Upstream | None = None) -> Starlette
         ],
         lifespan=lifespan,
     )
+
+
+def _admission(settings: Settings, upstream: Upstream, manager: StreamableHTTPSessionManager) -> Admission:
+    limits = Limits(
+        per_key=settings.max_sessions_per_key,
+        total=settings.max_sessions,
+        idle_s=settings.session_idle_minutes * 60,
+    )
+    accepted = (
+        KeyCheck(upstream, ttl_s=settings.key_verdict_ttl_s).accepted if settings.verify_keys else _any_key
+    )
+    return Admission(accepted, limits, manager.handle_request, stateless=settings.stateless)
+
+
+async def _any_key(_: str) -> bool:
+    return True
 
 
 class _TrimmedHeaderValues:

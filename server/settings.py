@@ -91,6 +91,22 @@ class Settings(BaseModel):
     wait_default_s: float = Field(45.0, gt=0, le=50, description="wait_for_scorecard's default longest wait.")
     wait_poll_interval_s: float = Field(3.0, gt=0, description="wait_for_scorecard: seconds between reads.")
     recent_scorecards: int = Field(20, ge=1, le=100, description="How many scorecards resources/list shows.")
+    # Hosting on the internet (server.admission, server.key_check, server.limits, server.idempotency).
+    verify_keys: bool = Field(
+        True, description="Check each key with intervyo before it may open an MCP session or SSE stream."
+    )
+    key_verdict_ttl_s: float = Field(60.0, gt=0, le=3600, description="How long a key's check is trusted.")
+    max_sessions_per_key: int = Field(
+        32,
+        ge=1,
+        description="Open MCP sessions and SSE streams one key may hold (its oldest idle gives way).",
+    )
+    max_sessions: int = Field(
+        2000, ge=1, description="Open MCP sessions and SSE streams in all (the heaviest key's idle give way)."
+    )
+    session_idle_minutes: float = Field(
+        30.0, gt=0, le=24 * 60, description="An MCP session with no request for this long is closed."
+    )
 
     @field_validator("toolsets", "allowed_hosts", "allowed_origins", mode="before")
     @classmethod

@@ -55,7 +55,8 @@ async def test_a_hidden_tool_cannot_be_called(scripted, mode: str) -> None:
 
 @pytest.fixture
 def live(serve, upstreams, make_settings):
-    settings = make_settings(toolsets="participants,sessions")
+    # Nothing may reach intervyo here, not even the key check on opening (tested in test_admission).
+    settings = make_settings(toolsets="participants,sessions", verify_keys=False)
     with serve(settings, upstreams(_never).upstream(settings)) as server:
         yield server
 
@@ -83,7 +84,7 @@ async def test_request_headers_never_widen_the_view(live, connect) -> None:
 async def test_a_read_only_server_stays_read_only_whatever_the_headers_say(
     serve, upstreams, make_settings, connect
 ):
-    settings = make_settings(read_only=True)
+    settings = make_settings(read_only=True, verify_keys=False)
     with serve(settings, upstreams(_never).upstream(settings)) as server:
         async with connect(server.mcp_url, KEY, headers={"X-Intervyo-Read-Only": "false"}) as client:
             names = _names(await client.list_tools())
