@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from typing import Any, NoReturn
 
 import anyio
+import httpx2
 
 from server import __version__, client_configs, local_sandbox, logs
 from server.serving import bind, serve_http, serve_stdio
@@ -70,6 +71,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _serve(settings: Settings, *, sandboxed: bool) -> int:
+    exposed = _exposes_code_runner(settings, sandboxed=sandboxed)
+    if exposed:
+        return _fail(exposed)  # before the sandbox starts
     with contextlib.ExitStack() as stack:
         demo_key = ""
         if sandboxed:
@@ -101,9 +105,14 @@ def _serve(settings: Settings, *, sandboxed: bool) -> int:
             return _fail(f"cannot listen on {settings.host}:{settings.port}: {error.strerror or error}")
         with sock:
             origin = f"http://{_url_host(settings.host)}:{sock.getsockname()[1]}"
+            bound = _bound(sock.getsockname())
             if settings.host not in ("127.0.0.1", "localhost", "::1", "[::1]") and not settings.allowed_hosts:
                 logger.warning(
-                    "listening on %s without --allowed-hosts: only loopback Host headers pass", origin
+                    "listening on %s without --allowed-hosts: only loopback Host headers pass", bound
+                )
+            if sandboxed and not _is_loopback(settings.host):
+                logger.warning(
+                    "--allow-remote: the sandbox's code runner is reachable from the network at %s", bound
                 )
             if sandboxed:
                 _announce_http(origin, demo_key, sse=settings.transport == "sse")
@@ -111,6 +120,33 @@ def _serve(settings: Settings, *, sandboxed: bool) -> int:
                 logger.info("serving MCP at %s/mcp (legacy SSE at %s/sse)", origin, origin)
             serve_http(settings, sock)
     return 0
+
+
+def _exposes_code_runner(settings: Settings, *, sandboxed: bool) -> str | None:
+    """Why serving these settings would expose a code runner to the network, or None.
+
+    The sandbox runs submitted code on this machine; so does `execute_code` against an API on loopback
+    (a sandbox run on its own). The Host check is no access control: the bind address is.
+    """
+    if settings.transport == "stdio" or settings.allow_remote or _is_loopback(settings.host):
+        return None
+    upstream_host = httpx2.URL(settings.api_base_url).host
+    if sandboxed:
+        what = "--sandbox runs submitted code on this machine"
+    elif "code_execution" in settings.toolsets and _is_loopback(upstream_host):
+        what = f"execute_code reaches a code runner on this machine ({upstream_host})"
+    else:
+        return None
+    return (
+        f"{what}: serve it on a loopback address (not {settings.host}), or pass --allow-remote "
+        "[INTERVYO_ALLOW_REMOTE] to expose it on purpose"
+    )
+
+
+def _bound(address: tuple[Any, ...]) -> str:
+    """The address a socket really listens on, as `http://host:port`."""
+    host, port = address[0], address[1]
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
 def _announce_http(origin: str, demo_key: str, *, sse: bool) -> None:
@@ -181,6 +217,11 @@ def _overrides(options: argparse.Namespace) -> dict[str, Any]:
         "allowed_hosts",
         "allowed_origins",
         "log_level",
+        # Hosting on the internet (server.admission, --allow-remote).
+        "allow_remote",
+        "max_sessions_per_key",
+        "max_sessions",
+        "session_idle_minutes",
     )
     values = {name: getattr(options, name, None) for name in names}
     if getattr(options, "command", None) is None:
@@ -229,6 +270,23 @@ def _parser() -> _Parser:
         default=None,
         help="every answer as plain JSON, even those with progress or log messages, which are then "
         "dropped [INTERVYO_JSON_RESPONSE]",
+    )
+    # Hosting on the internet (server.admission, --allow-remote).
+    serve.add_argument(
+        "--allow-remote",
+        action="store_true",
+        default=None,
+        help="let --sandbox (it runs submitted code) listen beyond loopback [INTERVYO_ALLOW_REMOTE]",
+    )
+    serve.add_argument(
+        "--max-sessions-per-key", type=int, metavar="N", help="default 32 [INTERVYO_MAX_SESSIONS_PER_KEY]"
+    )
+    serve.add_argument("--max-sessions", type=int, metavar="N", help="default 2000 [INTERVYO_MAX_SESSIONS]")
+    serve.add_argument(
+        "--session-idle-minutes",
+        type=float,
+        metavar="M",
+        help="close MCP sessions idle this long (default 30) [INTERVYO_SESSION_IDLE_MINUTES]",
     )
     commands.add_parser("sandbox", add_help=False, help="run the intervyo sandbox alone (sandbox --help)")
     return parser

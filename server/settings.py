@@ -107,6 +107,10 @@ class Settings(BaseModel):
     session_idle_minutes: float = Field(
         30.0, gt=0, le=24 * 60, description="An MCP session with no request for this long is closed."
     )
+    allow_remote: bool = Field(
+        False,
+        description="Let `--sandbox` (whose code runner runs submitted code here) listen beyond loopback.",
+    )
 
     @field_validator("toolsets", "allowed_hosts", "allowed_origins", mode="before")
     @classmethod

@@ -1,6 +1,8 @@
 """Which interpreter runs each language, found on this machine at call time.
 
-Python is the sandbox's own interpreter (`-I`: isolated mode, no user site or PYTHON* variables).
+Python is the sandbox's own interpreter (`-I`: isolated mode, no user site or PYTHON* variables), or,
+when code runs as another user who cannot reach that one (`process.account`), the first `python3` on the
+runner's PATH that user can run. Every runtime must be runnable by the account code runs as.
 JavaScript is `node`. TypeScript uses the first of `tsx`, `ts-node`, `deno run`, `bun run`, or a Node
 recent enough to strip types (22.6+); none installed is the runner failing (502). TypeScript has no
 batched harness (422 when `batch` is asked for).
@@ -11,8 +13,9 @@ from __future__ import annotations
 import functools
 import shutil
 import subprocess
-import sys
 from pathlib import Path
+
+from sandbox.execution.process import account, python, usable
 
 __all__ = ["BATCH_HARNESS", "command_for"]
 
@@ -25,15 +28,21 @@ _NODE_STRIPS_TYPES = (22, 6)
 
 
 def command_for(language: str) -> list[str] | None:
-    """The argv prefix that runs a source file in `language`, or None when no runtime is installed."""
+    """The argv prefix that runs a source file in `language`, or None when no runtime is installed
+    (or none the account code runs as can run). Raises `RunnerUnavailable` when code would run as root."""
+    who = account()
+    command: list[str] | None = None
     if language == "python":
-        return [sys.executable, "-I"]
-    if language == "javascript":
+        found = python()
+        command = None if found is None else [found, "-I"]
+    elif language == "javascript":
         node = shutil.which("node")
-        return None if node is None else [node, "--max-old-space-size=512"]
-    if language == "typescript":
-        return _typescript()
-    return None
+        command = None if node is None else [node, "--max-old-space-size=512"]
+    elif language == "typescript":
+        command = _typescript()
+    if command is None or not usable(command[0], who):
+        return None
+    return command
 
 
 @functools.cache

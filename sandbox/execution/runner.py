@@ -16,7 +16,7 @@ from typing import Any
 
 from sandbox.errors import BadGateway, ExecutionTimeout, Unprocessable
 from sandbox.execution.languages import BATCH_HARNESS, command_for
-from sandbox.execution.process import Finished, run_confined
+from sandbox.execution.process import Finished, RunnerUnavailable, run_confined
 
 __all__ = ["run_tests"]
 
@@ -29,6 +29,21 @@ def run_tests(
     """`{"passed", "failed", "results": [...]}` for `code` run against `(stdin, expected stdout)` cases."""
     if batch and language not in BATCH_HARNESS:
         raise Unprocessable(f"{language} does not support batched execution; send batch: false")
+    try:
+        runs = _runs(language, code, [stdin for stdin, _ in cases], batch=batch, timeout=timeout)
+    except RunnerUnavailable as error:
+        raise BadGateway(f"The code runner is unavailable: {error}") from None
+    results = [
+        _result(index, run, expected)
+        for index, (run, (_, expected)) in enumerate(zip(runs, cases, strict=True))
+    ]
+    passed = sum(1 for r in results if r["passed"])
+    return {"passed": passed, "failed": len(results) - passed, "results": results}
+
+
+def _runs(
+    language: str, code: str, inputs: list[str], *, batch: bool, timeout: float
+) -> list[dict[str, Any]]:
     command = command_for(language)
     if command is None:
         raise BadGateway(f"The code runner has no {language} runtime available")
@@ -38,17 +53,8 @@ def run_tests(
         solution = workdir / f"solution{_SUFFIX[language]}"
         solution.write_text(code, encoding="utf-8", errors="replace")
         if batch:
-            runs = _batched(
-                command, BATCH_HARNESS[language], solution, [c[0] for c in cases], workdir, deadline
-            )
-        else:
-            runs = [_single(command, solution, stdin, workdir, deadline) for stdin, _ in cases]
-    results = [
-        _result(index, run, expected)
-        for index, (run, (_, expected)) in enumerate(zip(runs, cases, strict=True))
-    ]
-    passed = sum(1 for r in results if r["passed"])
-    return {"passed": passed, "failed": len(results) - passed, "results": results}
+            return _batched(command, BATCH_HARNESS[language], solution, inputs, workdir, deadline)
+        return [_single(command, solution, stdin, workdir, deadline) for stdin in inputs]
 
 
 def _single(command: list[str], solution: Path, stdin: str, workdir: Path, deadline: float) -> dict[str, Any]:

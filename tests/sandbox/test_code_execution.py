@@ -142,3 +142,27 @@ def test_batched_python_reads_stdin_every_usual_way(api: Api) -> None:
     ):
         data = _run(api, language="python", code=code).json()["data"]
         assert [r["stdout"].strip() for r in data["results"]] == ["4", "10"], code
+
+
+def test_submitted_code_never_runs_as_root(api: Api) -> None:
+    code = "import os; print(os.geteuid(), os.getegid(), os.getgroups())"
+    response = api.post(
+        "/code-executions",
+        {"language": "python", "code": code, "test_cases": [{"input": "", "expected_output": ""}]},
+    )
+    assert response.status_code == 200, response.text
+    uid, gid, groups = response.json()["data"]["results"][0]["stdout"].split(" ", 2)
+    assert uid != "0" and gid != "0"
+    assert "0" not in groups.strip("[]\n").replace(" ", "").split(",")
+
+
+def test_a_root_sandbox_without_an_unprivileged_user_refuses_to_run_code(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sandbox.execution import process
+
+    monkeypatch.setattr(process.os, "geteuid", lambda: 0)
+    monkeypatch.setattr(process, "RUN_AS", "no-such-user-for-intervyo")
+    response = _run(api, language="python", code=_DOUBLE["python"], batch=False)
+    assert response.status_code == 502
+    assert "will not" in response.text or "no 'no-such-user-for-intervyo' user" in response.text
