@@ -7,6 +7,7 @@ it becomes a tool result with `isError: true`, a sentence saying what to do next
 
     ToolError                 an isError tool result: status, message, retryable, retry_after_s, issues
     ├── InvalidArguments      400: the input model refused the arguments; intervyo was not called
+    ├── KeyReused             409: an idempotency key already named another request (server.idempotency)
     ├── MissingApiKey         401: no key for this call (stdio without INTERVYO_API_KEY)
     └── UpstreamError         intervyo answered with an error status (see `from_status`)
         ├── RateLimited       429: retry after `retry_after_s`
@@ -74,22 +75,33 @@ class ToolError(Exception):
     retryable: bool = False
     retry_after_s: float | None = None
     issues: tuple[Issue, ...] = field(default_factory=tuple)
+    # The key a keyed write (schedule_session) was sent with, so a retry can reuse it exactly.
+    idempotency_key: str | None = None
 
     def __str__(self) -> str:
         return self.message
 
     def as_result(self) -> CallToolResult:
         """The `isError` tool result: the sentence as text, the facts as structured content."""
-        lines = [self.message, *(f"- {issue.dotted}: {issue.message}" for issue in self.issues)]
+        message = self.message
+        if self.idempotency_key is not None and self.idempotency_key not in message:
+            message += (
+                f" This call's idempotency_key: '{self.idempotency_key}' (a retry with it never does the "
+                "work twice)."
+            )
+        lines = [message, *(f"- {issue.dotted}: {issue.message}" for issue in self.issues)]
+        structured: dict[str, Any] = {
+            "status": self.status,
+            "error": message,
+            "retryable": self.retryable,
+            "retry_after_s": self.retry_after_s,
+            "issues": [issue.as_json() for issue in self.issues],
+        }
+        if self.idempotency_key is not None:
+            structured["idempotency_key"] = self.idempotency_key
         return CallToolResult(
             content=[TextContent(type="text", text="\n".join(lines))],
-            structured_content={
-                "status": self.status,
-                "error": self.message,
-                "retryable": self.retryable,
-                "retry_after_s": self.retry_after_s,
-                "issues": [issue.as_json() for issue in self.issues],
-            },
+            structured_content=structured,
             is_error=True,
         )
 

@@ -107,6 +107,11 @@ class Settings(BaseModel):
     session_idle_minutes: float = Field(
         30.0, gt=0, le=24 * 60, description="An MCP session with no request for this long is closed."
     )
+    idempotency_db: str = Field(
+        ":memory:",
+        description="SQLite file keeping idempotency keys (default: memory, this process); Redis if set.",
+    )
+    idempotency_ttl_h: float = Field(24.0, gt=0, le=24 * 30, description="How long an idempotency key holds.")
     allow_remote: bool = Field(
         False,
         description="Let `--sandbox` (whose code runner runs submitted code here) listen beyond loopback.",

@@ -2,15 +2,16 @@
 
 One call: find the tool in the caller's view (unknown or hidden: a protocol error) -> the caller's key
 -> validate the arguments (failures come back as an `isError` result naming each field; intervyo is not
-called) -> derive an idempotency key if the tool takes one -> call intervyo -> the structured result
-and its text rendering. Every `ToolError` on the way becomes an `isError` result.
+called) -> for a tool that takes an idempotency key: derive one if none was given, and claim it for these
+arguments (`server.idempotency`) -> call intervyo -> the structured result and its text rendering. Every
+`ToolError` on the way becomes an `isError` result; a keyed call's result and error both name its key.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from mcp.server import ServerRequestContext
@@ -30,6 +31,7 @@ from server import idempotency
 from server.arguments import parse
 from server.auth import fingerprint, request_key
 from server.errors import MissingApiKey, ToolError
+from server.idempotency_keys import KeyRecords, records_for
 from server.rendering import render
 from server.results import shape, tool_result
 from server.settings import Settings
@@ -48,13 +50,11 @@ _MAX_RESCHEDULES = 5
 class ToolCalls:
     """Handlers for the tool methods, sharing the process's upstream client."""
 
-    def __init__(
-        self, settings: Settings, upstream: Upstream, *, clock: Callable[[], float] = time.time
-    ) -> None:
+    def __init__(self, settings: Settings, upstream: Upstream, *, keys: KeyRecords | None = None) -> None:
         self._visibility = Visibility.from_settings(settings)
         self._stdio_key = settings.api_key
         self._upstream = upstream
-        self._clock = clock
+        self._keys = keys or records_for(settings)
 
     async def list_tools(
         self, ctx: ServerRequestContext[Any], params: PaginatedRequestParams | None
@@ -89,30 +89,49 @@ class ToolCalls:
 
     async def _call(self, op: Operation, raw: dict[str, Any] | None, key: str) -> dict[str, Any]:
         arguments = parse(op, raw)
-        derived = (
-            idempotency.FIELD in type(arguments).model_fields
-            and getattr(arguments, idempotency.FIELD) is None
-        )
-        if derived:
-            arguments = self._with_derived_key(op, arguments, key)
-        structured = shape(op, arguments, await self._upstream.call(op, arguments, key=key))
-        for _ in range(_MAX_RESCHEDULES):
-            if not (derived and idempotency.is_finished_replay(structured)):
-                break
-            # The earlier call's session is over (cancelled, failed or done): asking again is a deliberate
-            # re-schedule, not a repeat. Chain the new key on the old session, so this is idempotent too.
-            arguments = self._with_derived_key(op, arguments, key, after=str(structured["id"]))
+        if idempotency.FIELD in type(arguments).model_fields:
+            structured = await self._keyed_call(op, arguments, key)
+        else:
             structured = shape(op, arguments, await self._upstream.call(op, arguments, key=key))
         return tool_result(render(op, structured), structured)
 
-    def _with_derived_key(
-        self, op: Operation, arguments: BaseModel, key: str, after: str | None = None
-    ) -> BaseModel:
+    async def _keyed_call(self, op: Operation, arguments: BaseModel, key: str) -> dict[str, Any]:
         values = arguments.model_dump(mode="json", exclude={idempotency.FIELD})
-        if after is not None:
-            values["after"] = after
-        derived = idempotency.derive(key, op.name, values, now=self._clock())
-        return arguments.model_copy(update={idempotency.FIELD: derived})
+        derived = getattr(arguments, idempotency.FIELD) is None
+        if derived:
+            arguments = arguments.model_copy(
+                update={idempotency.FIELD: idempotency.derive(key, op.name, values)}
+            )
+        try:
+            structured = await self._send_keyed(op, arguments, values, key)
+            for _ in range(_MAX_RESCHEDULES):
+                if not (derived and idempotency.is_finished_replay(structured)):
+                    break
+                # The earlier call's session is over (cancelled, failed or done): asking again is a
+                # deliberate re-schedule, not a repeat. Chain the new key on the old session, so this is
+                # idempotent too.
+                chained = idempotency.derive(key, op.name, {**values, "after": str(structured["id"])})
+                arguments = arguments.model_copy(update={idempotency.FIELD: chained})
+                structured = await self._send_keyed(op, arguments, values, key)
+        except ToolError as error:
+            if error.idempotency_key is None:
+                error.idempotency_key = getattr(arguments, idempotency.FIELD)
+            raise
+        structured[idempotency.FIELD] = getattr(arguments, idempotency.FIELD)
+        return structured
+
+    async def _send_keyed(
+        self, op: Operation, arguments: BaseModel, values: dict[str, Any], key: str
+    ) -> dict[str, Any]:
+        """One keyed call: the key claimed for these arguments first, the replay checked against them."""
+        idempotency_key: str = getattr(arguments, idempotency.FIELD)
+        request = idempotency.fingerprint(op.name, values)
+        if await self._keys.claim(key, idempotency_key, request) != request:
+            raise idempotency.KeyReused(idempotency_key)
+        structured = shape(op, arguments, await self._upstream.call(op, arguments, key=key))
+        if idempotency.replay_mismatch(structured, values):
+            raise idempotency.KeyReused(idempotency_key)
+        return structured
 
     def _view(self, ctx: ServerRequestContext[Any]) -> Visibility:
         headers = ctx.request.headers if isinstance(ctx.request, Request) else None

@@ -25,6 +25,7 @@ __all__ = [
     "DimensionScore",
     "RescheduleSession",
     "ScheduleSession",
+    "ScheduledSession",
     "Session",
 ]
 
@@ -159,6 +160,16 @@ class Session(BaseModel):
     )
 
 
+class ScheduledSession(Session):
+    """`schedule_session`'s result: the session and the idempotency key the call was sent with."""
+
+    idempotency_key: str | None = Field(
+        None,
+        description="The key this call was sent with (yours, or the one derived from the arguments). A "
+        "retry with it within 24 h never schedules twice; with other arguments it is refused.",
+    )
+
+
 class Rescheduled(BaseModel):
     # The API answers only {"success": true}; the other two may be filled in from the arguments.
     success: bool = Field(description="True when the new time was accepted.")
@@ -204,15 +215,16 @@ OPERATIONS = (
         title="Schedule an interview session",
         description=(
             "Schedule an AI interview for a participant at a template's stage; the invite goes out and the "
-            "session has a join_url. Costs one credit. Safe to retry: the same idempotency_key returns the "
-            "original session. A 409 means an open session exists; force=true schedules anyway."
+            "session has a join_url. Costs one credit. Safe to retry: the same idempotency_key (returned in "
+            "every result and error) returns the original session. A 409 means an open session exists "
+            "(force=true schedules anyway) or the key was used for other arguments."
         ),
         toolset="sessions",
         method="POST",
         path="/sessions",
         scope=_SCOPE_WRITE,
         arguments=ScheduleSession,
-        result=Session,
+        result=ScheduledSession,
         annotations=CREATE,
         success_status=201,
     ),

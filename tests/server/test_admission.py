@@ -9,8 +9,6 @@ from collections.abc import AsyncIterator
 import anyio
 import httpx2
 import pytest
-from conftest import SandboxHandle, fast_settings, mcp_client
-from http_app import running
 from mcp.server.auth.middleware.bearer_auth import AuthenticatedUser
 from starlette.types import Message, Receive, Scope, Send
 
@@ -195,9 +193,9 @@ async def _accept_all(_: str) -> bool:
 
 
 async def test_a_junk_key_cannot_open_a_session_or_sse_stream_and_a_real_key_can(
-    sandbox: SandboxHandle,
+    sandbox, serve, make_settings, connect
 ) -> None:
-    with running(fast_settings(api_base_url=sandbox.base_url)) as live:
+    with serve(make_settings(api_base_url=sandbox.base_url)) as live:
         async with httpx2.AsyncClient(timeout=10) as http:
             junk = {**ACCEPT, "authorization": "Bearer iv_live_not_a_real_key"}
             opened = await http.post(live.mcp_url, json=INIT, headers=junk)
@@ -205,13 +203,13 @@ async def test_a_junk_key_cannot_open_a_session_or_sse_stream_and_a_real_key_can
         assert opened.status_code == 401 and streamed.status_code == 401
         assert json.loads(opened.text)["error"] == "invalid_api_key"
         assert "mcp-session-id" not in opened.headers
-        async with mcp_client(live.mcp_url, sandbox.demo_key, mode="legacy") as client:
+        async with connect(live.mcp_url, sandbox.demo_key, mode="legacy") as client:
             assert (await client.call_tool("list_sessions", {})).is_error is False
 
 
-async def test_a_session_closed_to_make_room_answers_404_to_its_client(sandbox: SandboxHandle) -> None:
-    settings = fast_settings(api_base_url=sandbox.base_url, max_sessions_per_key=1)
-    with running(settings) as live:
+async def test_a_session_closed_to_make_room_answers_404_to_its_client(sandbox, serve, make_settings) -> None:
+    settings = make_settings(api_base_url=sandbox.base_url, max_sessions_per_key=1)
+    with serve(settings) as live:
         async with httpx2.AsyncClient(timeout=10) as http:
             headers = {**ACCEPT, "x-api-key": sandbox.demo_key}
             first = (await http.post(live.mcp_url, json=INIT, headers=headers)).headers["mcp-session-id"]

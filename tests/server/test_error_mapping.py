@@ -22,7 +22,15 @@ async def _error(scripted, tool: str, arguments: dict[str, Any], response: httpx
         result = await client.call_tool(tool, arguments)
     assert result.is_error
     assert result.structured_content is not None
-    assert set(result.structured_content) == {"status", "error", "retryable", "retry_after_s", "issues"}
+    keyed = {"idempotency_key"} if tool == "schedule_session" else set()
+    assert set(result.structured_content) == {
+        "status",
+        "error",
+        "retryable",
+        "retry_after_s",
+        "issues",
+        *keyed,
+    }
     text = result.content[0]
     assert text.type == "text"
     assert text.text.startswith(result.structured_content["error"])

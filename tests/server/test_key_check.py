@@ -5,7 +5,6 @@ from __future__ import annotations
 import anyio
 import httpx2
 import pytest
-from conftest import Upstreams, fast_settings
 
 from server.key_check import KeyCheck, KeyCheckUnavailable
 
@@ -36,9 +35,9 @@ class Clock:
         return self.now
 
 
-async def test_known_unknown_and_scopeless_keys_get_the_right_verdict() -> None:
-    script = Upstreams(_intervyo)
-    settings = fast_settings(retries=0)
+async def test_known_unknown_and_scopeless_keys_get_the_right_verdict(upstreams, make_settings) -> None:
+    script = upstreams(_intervyo)
+    settings = make_settings(retries=0)
     async with script.upstream(settings) as upstream:
         check = KeyCheck(upstream, ttl_s=60)
         assert await check.accepted(GOOD) is True
@@ -48,10 +47,10 @@ async def test_known_unknown_and_scopeless_keys_get_the_right_verdict() -> None:
     assert {r.url.params["pageSize"] for r in script.requests} == {"1"}
 
 
-async def test_a_verdict_is_reused_until_it_expires() -> None:
-    script = Upstreams(_intervyo)
+async def test_a_verdict_is_reused_until_it_expires(upstreams, make_settings) -> None:
+    script = upstreams(_intervyo)
     clock = Clock()
-    async with script.upstream(fast_settings()) as upstream:
+    async with script.upstream(make_settings()) as upstream:
         check = KeyCheck(upstream, ttl_s=60, clock=clock)
         for _ in range(5):
             assert await check.accepted("iv_live_junk") is False
@@ -60,9 +59,9 @@ async def test_a_verdict_is_reused_until_it_expires() -> None:
     assert check.upstream_checks == 2
 
 
-async def test_concurrent_checks_of_one_key_share_one_call() -> None:
-    script = Upstreams(_intervyo)
-    async with script.upstream(fast_settings()) as upstream:
+async def test_concurrent_checks_of_one_key_share_one_call(upstreams, make_settings) -> None:
+    script = upstreams(_intervyo)
+    async with script.upstream(make_settings()) as upstream:
         check = KeyCheck(upstream, ttl_s=60)
         verdicts: list[bool] = []
 
@@ -77,9 +76,9 @@ async def test_concurrent_checks_of_one_key_share_one_call() -> None:
     assert check.upstream_checks == 1
 
 
-async def test_no_verdict_is_kept_when_intervyo_cannot_answer() -> None:
-    script = Upstreams(_intervyo)
-    async with script.upstream(fast_settings(retries=0)) as upstream:
+async def test_no_verdict_is_kept_when_intervyo_cannot_answer(upstreams, make_settings) -> None:
+    script = upstreams(_intervyo)
+    async with script.upstream(make_settings(retries=0)) as upstream:
         check = KeyCheck(upstream, ttl_s=60)
         for _ in range(2):
             with pytest.raises(KeyCheckUnavailable):
@@ -87,9 +86,9 @@ async def test_no_verdict_is_kept_when_intervyo_cannot_answer() -> None:
     assert check.upstream_checks == 2
 
 
-async def test_the_cache_holds_hashes_never_keys() -> None:
-    script = Upstreams(_intervyo)
-    async with script.upstream(fast_settings()) as upstream:
+async def test_the_cache_holds_hashes_never_keys(upstreams, make_settings) -> None:
+    script = upstreams(_intervyo)
+    async with script.upstream(make_settings()) as upstream:
         check = KeyCheck(upstream, ttl_s=60)
         await check.accepted(GOOD)
     assert GOOD not in repr(vars(check))

@@ -7,6 +7,8 @@ import json
 import httpx2
 import pytest
 
+from server import idempotency
+
 pytestmark = pytest.mark.anyio
 
 SESSION = "0b0c3c57-5d4e-4a83-9a9b-1f0d3c2e4a10"
@@ -177,6 +179,7 @@ async def test_a_replayed_schedule_reports_the_original_session_as_idempotent(sc
         "status": "scheduled",
         "stage": "screen",
         "idempotent": True,
+        "idempotency_key": idempotency.derive("iv_live_unit_test_key", "schedule_session", SCHEDULE),
     }
 
 
