@@ -139,6 +139,24 @@ class Deleted(BaseModel):
     id: UUID = Field(description="The deleted participant's id.")
 
 
+# What the participant (or whoever filled in their application) wrote: fenced wherever it is shown.
+_AUTHORED = (
+    "name",
+    "email",
+    "phone",
+    "external_id",
+    "resume_url",
+    "tags.*",
+    "profile.**",
+    "background.**",
+    "metadata.**",
+)
+
+
+def _each(prefix: str) -> tuple[str, ...]:
+    return tuple(f"{prefix}.{path}" for path in _AUTHORED)
+
+
 OPERATIONS = (
     Operation(
         name="list_participants",
@@ -156,6 +174,7 @@ OPERATIONS = (
         result=Page[Participant],
         annotations=READ,
         list_result=True,
+        candidate_authored=_each("items.*"),
     ),
     Operation(
         name="get_participant",
@@ -168,6 +187,7 @@ OPERATIONS = (
         arguments=ParticipantId,
         result=Participant,
         annotations=READ,
+        candidate_authored=_AUTHORED,
     ),
     Operation(
         name="create_participant",
@@ -185,6 +205,7 @@ OPERATIONS = (
         result=Participant,
         annotations=CREATE,
         success_status=201,
+        candidate_authored=_AUTHORED,
     ),
     Operation(
         name="update_participant",
@@ -197,6 +218,7 @@ OPERATIONS = (
         arguments=UpdateParticipant,
         result=Participant,
         annotations=UPDATE,
+        candidate_authored=_AUTHORED,
     ),
     Operation(
         name="delete_participant",
@@ -226,5 +248,6 @@ OPERATIONS = (
         result=ImportResult,
         annotations=UPDATE,  # re-running skips what exists: idempotent, not destructive
         success_status=201,
+        candidate_authored=(*_each("created.*"), "skipped.*.email"),
     ),
 )

@@ -177,6 +177,10 @@ class Rescheduled(BaseModel):
     scheduled_at: datetime | None = Field(None, description="The new time.")
 
 
+# Written from what the candidate said (the summary names and quotes them), or copied from their record.
+_AUTHORED = ("summary", "evaluation_breakdown.*.reasoning", "external_id")
+
+
 OPERATIONS = (
     Operation(
         name="list_sessions",
@@ -194,6 +198,7 @@ OPERATIONS = (
         result=Page[Session],
         annotations=READ,
         list_result=True,
+        candidate_authored=tuple(f"items.*.{path}" for path in _AUTHORED),
     ),
     Operation(
         name="get_session",
@@ -209,6 +214,7 @@ OPERATIONS = (
         arguments=SessionId,
         result=Session,
         annotations=READ,
+        candidate_authored=_AUTHORED,
     ),
     Operation(
         name="schedule_session",
@@ -227,6 +233,7 @@ OPERATIONS = (
         result=ScheduledSession,
         annotations=CREATE,
         success_status=201,
+        candidate_authored=_AUTHORED,
     ),
     Operation(
         name="reschedule_session",
@@ -255,5 +262,6 @@ OPERATIONS = (
         result=Session,
         # destructive like a delete, but a second call is refused (409), so not idempotent
         annotations=Annotations(read_only=False, destructive=True, idempotent=False),
+        candidate_authored=_AUTHORED,
     ),
 )

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fences import unfenced
 from node_tools import INSPECTOR, ServedCommand, npx
 
 
@@ -75,7 +76,7 @@ def test_inspector_calls_a_read_tool_and_a_write_tool(
         f"email={email}",
     )
     assert write.get("isError") is not True
-    assert write["structuredContent"]["email"] == email
+    assert unfenced(write["structuredContent"]["email"]) == email
 
 
 def test_inspector_reads_a_scorecard_resource(single_user_server: ServedCommand, workdir: Path) -> None:

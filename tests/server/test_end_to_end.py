@@ -12,6 +12,7 @@ from typing import Any
 
 import anyio
 import pytest
+from fences import unfenced
 from mcp import Client
 from mcp.types import CallToolResult
 
@@ -129,9 +130,10 @@ async def test_every_tool_works_end_to_end(live_server, sandbox, connect, mode: 
                 "tags": ["backend"],
             },
         )
-        assert (await call.ok("get_participant", {"participant_id": person["id"]}))["email"] == email
+        fetched = await call.ok("get_participant", {"participant_id": person["id"]})
+        assert unfenced(fetched["email"]) == email  # participant-written: fenced (server.untrusted)
         changed = await call.ok("update_participant", {"participant_id": person["id"], "tags": ["senior"]})
-        assert changed["tags"] == ["senior"]
+        assert unfenced(changed["tags"]) == ["senior"]
         found = await call.ok("list_participants", {"email": email})
         assert [p["id"] for p in found["items"]] == [person["id"]]
         imported = await call.ok(
@@ -144,7 +146,7 @@ async def test_every_tool_works_end_to_end(live_server, sandbox, connect, mode: 
             },
         )
         assert len(imported["created"]) == 1
-        assert [s["email"] for s in imported["skipped"]] == [email]
+        assert [unfenced(s["email"]) for s in imported["skipped"]] == [email]
         gone = await call.ok("delete_participant", {"participant_id": imported["created"][0]["id"]})
         assert gone == {"deleted": True, "id": imported["created"][0]["id"]}
 
@@ -230,9 +232,9 @@ async def test_two_users_calling_at_once_each_see_only_their_own_workspace(
             mine = await call.ok(
                 "create_participant", {"name": "Twin", "email": f"{_unique('twin')}@example.com"}
             )
-            listing = await call.ok("list_participants", {"email": mine["email"]})
+            listing = await call.ok("list_participants", {"email": unfenced(mine["email"])})
             assert [p["id"] for p in listing["items"]] == [mine["id"]]
-            made.append((key, mine["id"], mine["email"]))
+            made.append((key, mine["id"], unfenced(mine["email"])))
 
     async def peek(key: str, participant: str, email: str) -> None:
         other = keys[1 - keys.index(key)]
