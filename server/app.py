@@ -41,7 +41,9 @@ from server.factory import build_server
 from server.key_check import KeyCheck
 from server.live import Live
 from server.reads import Reads
+from server.request_body import BodyDeadline
 from server.response_mode import PerRequest, ResponseMode
+from server.rpc_ids import RequestIds
 from server.settings import Settings
 from server.upstream import Upstream
 from server.webhooks import PATH as WEBHOOK_PATH
@@ -127,16 +129,19 @@ def build_app(settings: Settings, upstream: Upstream | None = None) -> Starlette
         routes=[
             Route("/healthz", _healthz, methods=["GET"]),
             *webhooks,
-            Route("/mcp", ApiKeyMiddleware(admission.streamable(streamable), single_user_key)),
+            Route("/mcp", ApiKeyMiddleware(RequestIds(admission.streamable(streamable)), single_user_key)),
             Route(
                 "/sse",
                 ApiKeyMiddleware(admission.sse(_SseStream(server, sse, security)), single_user_key),
                 methods=["GET"],
             ),
-            Mount("/messages/", app=ApiKeyMiddleware(sse.handle_post_message, single_user_key)),
+            Mount("/messages/", app=ApiKeyMiddleware(RequestIds(sse.handle_post_message), single_user_key)),
         ],
         middleware=[
             Middleware(_TrimmedHeaderValues),
+            Middleware(
+                BodyDeadline, timeout_s=settings.body_read_timeout_s, max_bytes=settings.max_body_bytes
+            ),
             Middleware(
                 _BrowserCors,
                 allow_origin_regex=r"https?://(127\.0\.0\.1|localhost|\[::1\])(:\d+)?",

@@ -263,6 +263,15 @@ def from_status(
             retryable=True,
             retry_after_s=seconds,
         )
+    if status == 502 and op.toolset == "code_execution" and _runtime_missing(documented):
+        language = arguments.get("language") or "this language"
+        return UpstreamError(
+            status=502,
+            message=(
+                f"intervyo's code runner cannot run {language}: no {language} runtime is available there"
+                f"{said}. Retrying will not help; run the code in another language (python or javascript)."
+            ),
+        )
     if status == 502 and op.toolset == "code_execution":
         return UpstreamError(
             status=502,
@@ -334,6 +343,11 @@ def _not_found(op: Operation, arguments: dict[str, Any]) -> str:
         f"intervyo could not find something {op.name} refers to{referenced}. Check the ids with the "
         "list_ tools; a session's stage must match an active stage's type on that template."
     )
+
+
+def _runtime_missing(documented: _ErrorBody | None) -> bool:
+    """intervyo's 502 for a language whose runtime its code runner lacks (not a passing failure)."""
+    return documented is not None and "runtime" in documented.error.lower()
 
 
 def _list_tool(toolset: str) -> str:

@@ -112,6 +112,15 @@ class Settings(BaseModel):
         description="SQLite file keeping idempotency keys (default: memory, this process); Redis if set.",
     )
     idempotency_ttl_h: float = Field(24.0, gt=0, le=24 * 30, description="How long an idempotency key holds.")
+    max_upstream_body_bytes: int = Field(
+        16 * 1024 * 1024, ge=64 * 1024, description="Largest intervyo answer read; a larger one is refused."
+    )
+    max_document_bytes: int = Field(
+        16 * 1024 * 1024, ge=64 * 1024, description="Largest linked document (a transcript) read."
+    )
+    body_read_timeout_s: float = Field(
+        30.0, gt=0, le=600, description="Longest a client may take to send a request's body (then 408)."
+    )
     allow_remote: bool = Field(
         False,
         description="Let `--sandbox` (whose code runner runs submitted code here) listen beyond loopback.",

@@ -41,7 +41,7 @@ from server.bus import Bus
 from server.errors import ToolError
 from server.poller import Watchlist, state_of
 from server.reads import Reads, caller_key, not_found, protocol_error
-from server.uris import Ref, parse, scorecard_uri, transcript_uri
+from server.uris import Ref, canonical, parse, scorecard_uri, transcript_uri
 
 __all__ = ["MAX_URIS_PER_CONNECTION", "Subscriptions"]
 
@@ -68,8 +68,9 @@ class Subscriptions:
         self._watchlist = watchlist
         self._stdio_key = stdio_key
         self._listen = ListenHandler(bus)
-        # uri -> {connection id: connection}; connection id -> {uri: release of its watch}
-        self._legacy: dict[str, dict[int, Connection]] = {}
+        # Keyed by canonical URI (`server.uris.canonical`), which is what updates are published under:
+        # uri -> {connection id: (connection, the URI as it subscribed)}; connection id -> {uri: release}
+        self._legacy: dict[str, dict[int, tuple[Connection, str]]] = {}
         self._held: dict[int, dict[str, Callable[[], None]]] = {}
         self._outbox: MemoryObjectSendStream[str] | None = None  # open while `forward` runs
         self._bus.subscribe(self._on_event)
@@ -83,7 +84,7 @@ class Subscriptions:
         """`resources/subscribe` (2025 era)."""
         if self._stateless and ctx.request is not None:
             raise MCPError(code=INVALID_REQUEST, message=_STATELESS)
-        uri = params.uri
+        uri = canonical(params.uri)
         key = caller_key(ctx, self._stdio_key)
         state = await self._check(uri, key)
         connection = connection_of(ctx)
@@ -95,7 +96,7 @@ class Subscriptions:
             if len(held) >= MAX_URIS_PER_CONNECTION:
                 raise MCPError(code=INVALID_REQUEST, message=_TOO_MANY, data={"uri": uri})
             held[uri] = self._watch(uri, key, state)
-            self._legacy.setdefault(uri, {})[id(connection)] = connection
+            self._legacy.setdefault(uri, {})[id(connection)] = (connection, params.uri)
         return EmptyResult()
 
     async def unsubscribe(
@@ -103,21 +104,27 @@ class Subscriptions:
     ) -> EmptyResult:
         """`resources/unsubscribe` (2025 era); unknown subscriptions are ignored."""
         connection = connection_of(ctx)
-        release = self._held.get(id(connection), {}).pop(params.uri, None)
+        uri = canonical(params.uri)
+        release = self._held.get(id(connection), {}).pop(uri, None)
         if release is not None:
             release()
-        self._legacy.get(params.uri, {}).pop(id(connection), None)
-        if not self._legacy.get(params.uri, True):
-            del self._legacy[params.uri]
+        self._legacy.get(uri, {}).pop(id(connection), None)
+        if not self._legacy.get(uri, True):
+            del self._legacy[uri]
         return EmptyResult()
 
     async def listen(
         self, ctx: ServerRequestContext[Any], params: SubscriptionsListenRequestParams
     ) -> SubscriptionsListenResult:
         """`subscriptions/listen` (2026 era): check every URI, watch them while the stream lasts."""
-        uris = list(dict.fromkeys(params.notifications.resource_subscriptions or ()))
+        uris = list(
+            dict.fromkeys(canonical(uri) for uri in params.notifications.resource_subscriptions or ())
+        )
         if len(uris) > MAX_URIS_PER_CONNECTION:
             raise MCPError(code=INVALID_REQUEST, message=_TOO_MANY)
+        if uris:  # listened for under the spelling updates are published with
+            notifications = params.notifications.model_copy(update={"resource_subscriptions": uris})
+            params = params.model_copy(update={"notifications": notifications})
         releases: list[Callable[[], None]] = []
         try:
             if uris:
@@ -136,8 +143,8 @@ class Subscriptions:
             self._outbox = send
             try:
                 async for uri in receive:
-                    for connection in list(self._legacy.get(uri, {}).values()):
-                        await connection.send_resource_updated(uri)
+                    for connection, as_subscribed in list(self._legacy.get(uri, {}).values()):
+                        await connection.send_resource_updated(as_subscribed)
             finally:
                 self._outbox = None
 

@@ -11,6 +11,10 @@ one caller's answer sets can ride another caller's call. Which transport serves 
 or one through the proxy the environment names (`HTTPS_PROXY`, `ALL_PROXY`, `NO_PROXY`) -- is decided
 once, by httpx2's own clients.
 
+Answers are read as they stream in and no further than `max_upstream_body_bytes` (linked documents:
+`max_document_bytes`), decompressed size counted: a larger one is refused with a clear error and its
+connection dropped, so one huge answer cannot take the server's memory.
+
 Safe calls -- reads, and writes carrying an idempotency key -- are retried on 429, 5xx, connection
 errors and timeouts (see `server.retry`), all within the call's deadline: when the next wait would end
 past the deadline, the last error is returned instead, a 429 with how long to wait.
@@ -82,6 +86,33 @@ class _Outgoing:
         )
 
 
+class _TooLarge(Exception):
+    """An answer longer than the cap: reading stopped there."""
+
+
+async def _read_capped(response: httpx2.Response, cap: int) -> bytes:
+    """The decoded body, read chunk by chunk; `_TooLarge` as soon as it passes `cap` bytes."""
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and "content-encoding" not in response.headers and int(declared) > cap:
+        raise _TooLarge()
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        size += len(chunk)
+        if size > cap:
+            raise _TooLarge()
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _too_large(what: str, cap: int) -> ToolError:
+    return ToolError(
+        status=502,
+        message=f"{what} was larger than {cap // (1024 * 1024) or 1} MB, so it was not read. Ask for less "
+        "at a time (a smaller page_size), or ask the operator to raise the limit.",
+    )
+
+
 @dataclass(frozen=True)
 class _Failure:
     """Why one attempt did not succeed: an error status, or no answer at all."""
@@ -90,6 +121,7 @@ class _Failure:
     body: object = None
     retry_after_s: float | None = None
     timed_out: bool = False
+    too_large: bool = False
 
 
 class Upstream:
@@ -112,6 +144,8 @@ class Upstream:
         self._prefix = str(httpx2.URL(settings.api_base_url + "/"))
         self._timeout_s = settings.request_timeout_s
         self._deadline_s = settings.call_deadline_s
+        self._max_body = settings.max_upstream_body_bytes
+        self._max_document = settings.max_document_bytes
         self._transport = transport
         self._sleep = sleep
         self._clock = clock
@@ -185,6 +219,8 @@ class Upstream:
             outcome = await self._attempt(outgoing, deadline)
             if isinstance(outcome, Answer):
                 return Answer(outcome.status, outcome.body, attempt)
+            if outcome.too_large:
+                raise _too_large("intervyo's answer", self._max_body)
             logger.info(
                 "upstream %s %s failed: %s (attempt %d, key %s)",
                 op.method,
@@ -206,19 +242,23 @@ class Upstream:
         """GET a JSON document intervyo links to (a presigned `transcript_url`), without any key.
 
         Such links may live on another host, so no credential is ever sent: the link is its own
-        authorisation. One attempt, no redirects; None when it is unreachable, refused or not JSON.
+        authorisation. One attempt, no redirects; None when it is unreachable, refused or not JSON, a
+        `ToolError` when it is larger than `max_document_bytes` (it is not read past that).
         """
         target = httpx2.URL(url)
         if target.scheme not in ("https", "http") or target.userinfo:
             return None
         try:
             with anyio.fail_after(self._timeout_s):
-                response = await self._documents_client().get(target)
+                async with self._documents_client().stream("GET", target) as response:
+                    if response.status_code != 200:
+                        return None
+                    content = await _read_capped(response, self._max_document)
+        except _TooLarge:
+            raise _too_large("The linked document", self._max_document) from None
         except (TimeoutError, httpx2.HTTPError):
             return None
-        if response.status_code != 200:
-            return None
-        return _json(response.content)
+        return _json(content)
 
     def _documents_client(self) -> httpx2.AsyncClient:
         """A client for documents on any host (with the proxy the environment names for each); made once."""
@@ -255,11 +295,13 @@ class Upstream:
             with anyio.fail_after(remaining):
                 response = await pool.handle_async_request(request)
                 try:
-                    content = await response.aread()
+                    content = await _read_capped(response, self._max_body)
                 except httpx2.DecodingError:
                     content = b""  # an answer all the same: its status counts, its body is unreadable
                 finally:
                     await response.aclose()
+        except _TooLarge:
+            return _Failure(None, too_large=True)
         except (TimeoutError, httpx2.TimeoutException):
             return _Failure(None, timed_out=True)
         except httpx2.TransportError:  # no connection, or a dropped one

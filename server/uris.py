@@ -3,6 +3,10 @@
 intervyo://sessions/{session_id}/scorecard       a session's scorecard (subscribable)
 intervyo://sessions/{session_id}/transcript      a session's transcript (subscribable)
 intervyo://evaluation-templates/{template_id}    a template with its stages and interviewers
+
+The scheme is read case-insensitively (`INTERVYO://` names the same resource), and an id in any form
+UUIDs take (upper case, braces, `urn:uuid:`) names the same session: `canonical` gives the one spelling
+updates are published under, so a subscription in any spelling is notified.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ __all__ = [
     "TEMPLATE",
     "TRANSCRIPT",
     "Ref",
+    "canonical",
     "parse",
     "scorecard_uri",
     "template_uri",
@@ -50,8 +55,13 @@ class Ref:
         return self.kind in ("scorecard", "transcript")
 
 
+_SCHEME = "intervyo://"
+
+
 def parse(uri: str) -> Ref | None:
     """The resource `uri` names, or None when it is not one of ours (or its id cannot exist)."""
+    if uri[: len(_SCHEME)].lower() == _SCHEME:
+        uri = _SCHEME + uri[len(_SCHEME) :]
     for kind, template in _TEMPLATES:
         match = template.match(uri)
         if match is None:
@@ -60,6 +70,16 @@ def parse(uri: str) -> Ref | None:
         found = parse_id(value) if isinstance(value, str) else None
         return Ref(kind, found) if found is not None else None
     return None
+
+
+def canonical(uri: str) -> str:
+    """The one spelling of `uri` (lower-case scheme, canonical id); `uri` itself when it is not ours."""
+    ref = parse(uri)
+    if ref is None:
+        return uri
+    return {"scorecard": scorecard_uri, "transcript": transcript_uri, "template": template_uri}[ref.kind](
+        ref.id
+    )
 
 
 def scorecard_uri(session_id: str) -> str:

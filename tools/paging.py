@@ -6,9 +6,11 @@ from typing import Generic, TypeVar
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
-__all__ = ["MAX_PAGE_SIZE", "ListArguments", "Page", "PageMeta"]
+__all__ = ["MAX_PAGE", "MAX_PAGE_SIZE", "ListArguments", "Page", "PageMeta"]
 
 MAX_PAGE_SIZE = 100
+# Past this no list has rows (100 rows a page: ten million rows); larger numbers are refused, not forwarded.
+MAX_PAGE = 100_000
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -18,7 +20,12 @@ class ListArguments(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    page: int = Field(1, ge=1, description="1-based page number. Keep paging until page == total_pages.")
+    page: int = Field(
+        1,
+        ge=1,
+        le=MAX_PAGE,
+        description=f"1-based page number, at most {MAX_PAGE}. Keep paging until page == total_pages.",
+    )
     page_size: int = Field(
         20,
         ge=1,
