@@ -197,9 +197,10 @@ class Admission:
             finally:
                 group.cancel_scope.cancel()
 
-    async def sweep(self) -> int:
-        """Close every session idle for longer than the idle timeout now; how many were closed."""
-        cutoff = self._clock() - self._limits.idle_s
+    async def sweep(self, idle_s: float | None = None) -> int:
+        """Close every session idle for longer than `idle_s` (default: the idle timeout) now; how many
+        were closed."""
+        cutoff = self._clock() - (self._limits.idle_s if idle_s is None else idle_s)
         async with self._lock:
             idle = [
                 s

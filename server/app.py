@@ -125,7 +125,7 @@ def build_app(settings: Settings, upstream: Upstream | None = None) -> Starlette
         async with upstream, manager.run(), admission.run():
             yield
 
-    return Starlette(
+    app = Starlette(
         routes=[
             Route("/healthz", _healthz, methods=["GET"]),
             *webhooks,
@@ -153,6 +153,8 @@ def build_app(settings: Settings, upstream: Upstream | None = None) -> Starlette
         ],
         lifespan=lifespan,
     )
+    app.state.admission = admission  # its figures (open sessions, refused, shed), for operators and tests
+    return app
 
 
 def _admission(settings: Settings, upstream: Upstream, manager: StreamableHTTPSessionManager) -> Admission:
