@@ -5,9 +5,14 @@ validation -> upstream call -> shaped result. The modules, one concept each:
 
     settings     the typed settings object, read once (env `INTERVYO_*`, CLI flags win)
     auth         per-user API keys on HTTP (401 without one), key fingerprints for logs
+    key_check    is a key one intervyo knows? one cheap read, the verdict cached briefly by hash
+    admission    who may open sessions and SSE streams: checked keys, caps per key and in all, idle close
+    request_body request bodies read within a deadline (408), a client leaving mid-request is quiet
+    rpc_ids      JSON-RPC ids of the wrong type answered with Invalid Request
     visibility   which tools a request may see and call (toolsets, read-only, narrowing headers)
     arguments    tool arguments: JSON-string coercion, validation failures as issues
-    idempotency  derived idempotency keys for schedule_session
+    idempotency  idempotency keys from a call's content; a key reused for other arguments is refused
+    idempotency_keys  where keys are held for 24 h: SQLite, or Redis for replicas
     retry        backoff, jitter and Retry-After
     upstream     the one pooled httpx2 client to the intervyo API, retries within a deadline
     errors       HTTP statuses -> tool errors a model can act on (the error tree)
