@@ -35,6 +35,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 import tools
 from server import __version__
 from server.auth import ApiKeyMiddleware
+from server.caller import Callers
 from server.client_logs import ClientLogs
 from server.factory import build_server
 from server.live import Live
@@ -83,7 +84,8 @@ def security_settings(settings: Settings) -> TransportSecuritySettings:
 def build_app(settings: Settings, upstream: Upstream | None = None) -> Starlette:
     """The whole HTTP surface for `settings`. `upstream` is opened and closed with the app."""
     upstream = upstream or Upstream(settings)
-    live = Live(settings, Reads(upstream))
+    callers = Callers.from_settings(settings)
+    live = Live(settings, Reads(upstream), callers)
     client_logs = ClientLogs()
     server = build_server(settings, upstream, live, client_logs)
     webhooks = [Route(WEBHOOK_PATH, live.webhooks.handle, methods=["POST"])] if live.webhooks else []
@@ -121,13 +123,13 @@ def build_app(settings: Settings, upstream: Upstream | None = None) -> Starlette
         routes=[
             Route("/healthz", _healthz, methods=["GET"]),
             *webhooks,
-            Route("/mcp", ApiKeyMiddleware(streamable, single_user_key)),
+            Route("/mcp", ApiKeyMiddleware(streamable, callers.view, single_user_key)),
             Route(
                 "/sse",
-                ApiKeyMiddleware(_SseStream(server, sse, security), single_user_key),
+                ApiKeyMiddleware(_SseStream(server, sse, security), callers.view, single_user_key),
                 methods=["GET"],
             ),
-            Mount("/messages/", app=ApiKeyMiddleware(sse.handle_post_message, single_user_key)),
+            Mount("/messages/", app=ApiKeyMiddleware(sse.handle_post_message, callers.view, single_user_key)),
         ],
         middleware=[
             Middleware(_TrimmedHeaderValues),

@@ -3,9 +3,9 @@
 This is the seam for what comes next. Each MCP feature lives in its own module as a small class whose
 methods are the SDK's `on_*` handlers, built here from the settings and the shared upstream client:
 
-    tool_calls = ToolCalls(settings, upstream)          # tools/list, tools/call (the catalog)
-    tool_router = ToolRouter(...)                       # ... plus the composite scorecard tools
-    resources  = Resources(settings, reads)             # resources/list, templates/list, read
+    callers    = Callers.from_settings(settings)        # who each request is for (key, view)
+    tool_calls = ToolCalls(settings, callers, ...)      # tools/list, tools/call (the whole catalog)
+    resources  = Resources(settings, callers, reads)    # resources/list, templates/list, read
     live.subscriptions                                  # resources/subscribe, subscriptions/listen
     prompts, completions                                # prompts/list, prompts/get, completion/complete
 
@@ -22,9 +22,9 @@ from mcp.types import CallToolRequestParams, SetLevelRequestParams
 from opentelemetry import trace
 
 from server import __version__
+from server.caller import Callers
 from server.client_logs import ClientLogs
 from server.completions import Completions
-from server.composite_tools import CompositeTools, ToolRouter
 from server.live import Live
 from server.prompts import Prompts
 from server.reads import Reads
@@ -60,13 +60,13 @@ def build_server(
     `live` carries the subscription bus and webhook receiver, and `client_logs` the log levels clients
     set; pass them when the HTTP app shares them.
     """
-    tool_calls = ToolCalls(settings, upstream)
+    callers = Callers.from_settings(settings)
     reads = Reads(upstream)
-    live = live or Live(settings, reads)
-    tool_router = ToolRouter(settings, tool_calls, CompositeTools(settings, reads, live.bus))
-    resources = Resources(settings, reads)
-    prompts = Prompts(settings, reads)
-    completions = Completions(settings, reads)
+    live = live or Live(settings, reads, callers)
+    tool_calls = ToolCalls(settings, callers, upstream, live)
+    resources = Resources(settings, callers, reads)
+    prompts = Prompts(callers, reads)
+    completions = Completions(callers, reads)
     client_logs = client_logs or ClientLogs()
     server: Server[Any] = Server(
         "intervyo",
@@ -76,8 +76,8 @@ def build_server(
         instructions=INSTRUCTIONS,
         website_url="https://www.intervyo.ai",
         lifespan=live.lifespan,
-        get_tool_input_schema=tool_router.input_schema,
-        on_list_tools=tool_router.list_tools,
+        get_tool_input_schema=tool_calls.input_schema,
+        on_list_tools=tool_calls.list_tools,
         on_list_resources=resources.list_resources,
         on_list_resource_templates=resources.list_resource_templates,
         on_read_resource=resources.read_resource,
@@ -93,7 +93,7 @@ def build_server(
     server.add_request_handler("logging/setLevel", SetLevelRequestParams, client_logs.set_level)
     # Registered directly too: a successful call returns its result in wire form (`server.results.
     # tool_result`), which the SDK accepts from any handler but `on_call_tool` is not typed for.
-    server.add_request_handler("tools/call", CallToolRequestParams, tool_router.call_tool)
+    server.add_request_handler("tools/call", CallToolRequestParams, tool_calls.call_tool)
     if not _tracing_configured():
         # The SDK's only default middleware makes an OpenTelemetry span per message; with no tracer
         # provider set up (as `opentelemetry-instrument` does) every span is a no-op that still costs.

@@ -35,7 +35,7 @@ from pydantic import BaseModel
 from pydantic_core import from_json, to_json
 
 from server import __version__
-from server.auth import fingerprint
+from server.caller import fingerprint
 from server.errors import ToolError, from_status, unreachable
 from server.idempotency import FIELD as IDEMPOTENCY_FIELD
 from server.retry import RETRYABLE_STATUSES, RetryPolicy, parse_retry_after

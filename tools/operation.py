@@ -9,6 +9,7 @@ declarations, so fixing one is a one-line change.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
@@ -103,6 +104,10 @@ class Operation:
     # Can take many seconds (a code run, a wait): over HTTP its answer is streamed, never one JSON body,
     # so that a client going away cancels it (see server.response_mode).
     long_running: bool = False
+    # What the model reads for an upstream error status this operation words its own way (server.errors
+    # words the rest): a template filled with {tool}, {said} (intervyo's own sentence, quoted, or
+    # nothing) and the call's arguments by name.
+    error_text: Mapping[int, str] = field(default_factory=dict[int, str])
 
     @property
     def read_only(self) -> bool:

@@ -139,6 +139,11 @@ class Deleted(BaseModel):
     id: UUID = Field(description="The deleted participant's id.")
 
 
+_DUPLICATE_EMAIL = (
+    "A participant with this email already exists for this template{said}. Look it up with "
+    "list_participants(email=...) and use or update that one."
+)
+
 OPERATIONS = (
     Operation(
         name="list_participants",
@@ -185,6 +190,7 @@ OPERATIONS = (
         result=Participant,
         annotations=CREATE,
         success_status=201,
+        error_text={409: _DUPLICATE_EMAIL},
     ),
     Operation(
         name="update_participant",
@@ -197,6 +203,7 @@ OPERATIONS = (
         arguments=UpdateParticipant,
         result=Participant,
         annotations=UPDATE,
+        error_text={409: _DUPLICATE_EMAIL},
     ),
     Operation(
         name="delete_participant",

@@ -166,6 +166,11 @@ class Rescheduled(BaseModel):
     scheduled_at: datetime | None = Field(None, description="The new time.")
 
 
+_NOT_SCHEDULED = (
+    "Only a scheduled session can be {verb}; this one has started, finished or been cancelled{{said}}. "
+    "Check it with get_session."
+)
+
 OPERATIONS = (
     Operation(
         name="list_sessions",
@@ -215,6 +220,13 @@ OPERATIONS = (
         result=Session,
         annotations=CREATE,
         success_status=201,
+        error_text={
+            409: (
+                "This participant already has an open (scheduled or in-progress) session for this template "
+                "and stage{said}. Find it with list_sessions(candidate_id={candidate_id}), or call "
+                "schedule_session again with force=true to schedule another."
+            ),
+        },
     ),
     Operation(
         name="reschedule_session",
@@ -227,6 +239,7 @@ OPERATIONS = (
         arguments=RescheduleSession,
         result=Rescheduled,
         annotations=UPDATE,
+        error_text={409: _NOT_SCHEDULED.format(verb="rescheduled")},
     ),
     Operation(
         name="cancel_session",
@@ -243,5 +256,6 @@ OPERATIONS = (
         result=Session,
         # destructive like a delete, but a second call is refused (409), so not idempotent
         annotations=Annotations(read_only=False, destructive=True, idempotent=False),
+        error_text={409: _NOT_SCHEDULED.format(verb="cancelled")},
     ),
 )
