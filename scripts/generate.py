@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import tools  # noqa: E402
-from server.settings import ENV_PREFIX, Settings  # noqa: E402
+from server.settings import ENV_PREFIX, FLAGS, Settings  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ def tool_table() -> str:
 
 def settings_table() -> str:
     """The README's configuration table, from the settings model's fields."""
-    rows = ["| Environment variable | Default | Meaning |", "|---|---|---|"]
+    rows = ["| Environment variable | Flag | Default | Meaning |", "|---|---|---|---|"]
     for name, field in Settings.model_fields.items():
         default = field.default
         if isinstance(default, tuple):
@@ -62,7 +62,10 @@ def settings_table() -> str:
         elif isinstance(default, bool):
             default = str(default).lower()
         shown = "(unset)" if default is None else default if default == "(none)" else f"`{default}`"
-        rows.append(f"| `{ENV_PREFIX}{name.upper()}` | {shown} | {field.description} |")
+        flag = f"`--{name.replace('_', '-')}`" if name in FLAGS else ""
+        meaning = (field.description or "").rstrip(".")
+        meaning = meaning[:1].upper() + meaning[1:] + "."
+        rows.append(f"| `{ENV_PREFIX}{name.upper()}` | {flag} | {shown} | {meaning} |")
     return "\n".join(rows) + "\n"
 
 

@@ -112,7 +112,7 @@ def build_app(settings: Settings, upstream: Upstream | None = None) -> Starlette
     )
 
     # Single-user mode: INTERVYO_API_KEY on an HTTP server stands in for a missing request key.
-    single_user_key = settings.api_key if settings.transport != "stdio" else None
+    single_user_key = settings.key if settings.transport != "stdio" else None
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:

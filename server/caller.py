@@ -70,7 +70,7 @@ class Callers:
     @classmethod
     def from_settings(cls, settings: Settings) -> Callers:
         """The server's view, and the configured key as the caller where no request carries one."""
-        return cls(Visibility.from_settings(settings), settings.api_key)
+        return cls(Visibility.from_settings(settings), settings.key)
 
     def of(self, ctx: ServerRequestContext[Any]) -> Caller:
         """The caller of `ctx`'s request; `MissingApiKey` (a tool error) when there is no key."""

@@ -43,7 +43,7 @@ class Live:
         event_ids: EventIds = self._redis_ids or InMemoryEventIds()
         self.webhooks = (
             WebhookReceiver(
-                settings.webhook_secret,
+                settings.webhook_secret.get_secret_value(),
                 tolerance_s=settings.webhook_tolerance_s,
                 event_ids=event_ids,
                 on_session=self.subscriptions.changed,
