@@ -76,8 +76,7 @@ OPERATIONS = (
         error_text={
             408: "The code ran past intervyo's 15 s limit. Make it faster or send fewer test cases.",
             422: (
-                "intervyo cannot run these test cases in one batch{said}. Call {tool} again with "
-                "batch=false."
+                "intervyo cannot run these test cases in one batch{said}. Call {tool} again with batch=false."
             ),
             502: "intervyo's code runner failed. Retry in a moment; if it keeps failing, try batch=false.",
         },
