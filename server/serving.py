@@ -1,8 +1,4 @@
-"""Running the server on a transport: stdio, or uvicorn on a socket bound up front.
-
-Binding the socket before starting uvicorn turns "address in use" into a one-line CLI error rather than
-a log dump, and tells us the real port when asked for port 0.
-"""
+"""Running the server on a transport: stdio, or uvicorn on a socket bound up front (`server.binding`)."""
 
 from __future__ import annotations
 
@@ -17,24 +13,7 @@ from server.factory import build_server
 from server.settings import Settings
 from server.upstream import Upstream
 
-__all__ = ["bind", "serve_http", "serve_stdio"]
-
-
-def bind(host: str, port: int) -> socket.socket:
-    """A listening TCP socket on host:port (IPv6 when the host is an IPv6 literal); OSError if taken."""
-    family = socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET
-    # IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY only on sockets whose proto says TCP, and without it
-    # every keep-alive response waits ~40 ms for a delayed ACK.
-    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((host.strip("[]"), port))
-        sock.listen(128)
-    except OSError:
-        sock.close()
-        raise
-    sock.set_inheritable(True)
-    return sock
+__all__ = ["serve_http", "serve_stdio"]
 
 
 def serve_http(settings: Settings, sock: socket.socket) -> None:

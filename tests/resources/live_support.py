@@ -28,7 +28,7 @@ from http_app import LiveServer, running
 from mcp import Client
 from mcp.types import ResourceUpdatedNotification
 
-from server.serving import bind
+from server.binding import bind
 from server.settings import Settings
 
 WEBHOOK_SECRET = "whsec_test_0123456789abcdef0123456789abcdef"

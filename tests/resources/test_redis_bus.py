@@ -34,10 +34,10 @@ from live_support import (
 from mcp.server.subscriptions import ResourceUpdated, ServerEvent
 from mcp.shared.exceptions import MCPDeprecationWarning
 
+from server.binding import bind
 from server.redis_bus import RedisBus
-from server.serving import bind
 from server.settings import Settings
-from server.webhooks import sign
+from tools.webhooks import sign
 
 pytestmark = pytest.mark.anyio
 
