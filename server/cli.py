@@ -27,8 +27,8 @@ import anyio
 from pydantic import SecretStr
 
 from server import __version__, client_configs, local_sandbox, logs
+from server.app import serve_http, serve_stdio
 from server.binding import bind
-from server.serving import serve_http, serve_stdio
 from server.settings import ENV_PREFIX, FLAGS, Settings, SettingsError
 
 __all__ = ["main"]

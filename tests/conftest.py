@@ -19,7 +19,7 @@ from mcp import Client
 from mcp.client.sse import sse_client
 from mcp.client.streamable_http import streamable_http_client
 
-from server.factory import build_server
+from server.app import build_server
 from server.settings import Settings
 from server.upstream import Upstream
 

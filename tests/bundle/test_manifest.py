@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from mcp import Client
 
-from server.factory import build_server
+from server.app import build_server
 from server.settings import Settings
 from server.upstream import Upstream
 

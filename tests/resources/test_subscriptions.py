@@ -14,8 +14,8 @@ from mcp import Client
 from mcp.shared.exceptions import MCPDeprecationWarning, MCPError
 from mcp.types import INVALID_PARAMS
 
+from server.app import build_server
 from server.caller import Callers
-from server.factory import build_server
 from server.live import Live
 from server.reads import Reads
 from server.upstream import Upstream
