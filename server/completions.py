@@ -21,7 +21,8 @@ from mcp.types import CompleteRequestParams, CompleteResult, Completion
 
 from server.caller import Callers
 from server.errors import ToolError
-from server.reads import Reads, parse_id
+from server.reads import Reads
+from server.uris import parse_id
 
 __all__ = ["MAX_VALUES", "Completions"]
 

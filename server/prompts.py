@@ -37,10 +37,10 @@ from mcp.types import (
 
 from server.caller import Callers
 from server.errors import ToolError
-from server.reads import Reads, parse_id, protocol_error
+from server.reads import Reads, protocol_error
 from server.resources import JSON
 from server.scorecards import scorecard_document
-from server.uris import scorecard_uri
+from server.uris import parse_id, scorecard_uri
 
 __all__ = ["PROMPTS", "PromptSpec", "Prompts", "manifest_prompts"]
 

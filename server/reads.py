@@ -11,7 +11,6 @@ errors with `protocol_error`: a 404 (unknown id, or another workspace's) is the 
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID
 
 from mcp.shared.exceptions import MCPError
 from mcp.types import INTERNAL_ERROR, INVALID_PARAMS, INVALID_REQUEST
@@ -21,15 +20,7 @@ from server.errors import ToolError
 from server.results import shape
 from server.upstream import Upstream
 
-__all__ = ["Reads", "not_found", "parse_id", "protocol_error"]
-
-
-def parse_id(text: str) -> str | None:
-    """`text` as a canonical UUID string, or None when it is not one (such ids cannot exist)."""
-    try:
-        return str(UUID(text))
-    except ValueError:
-        return None
+__all__ = ["Reads", "not_found", "protocol_error"]
 
 
 def not_found(uri: str, what: str = "Resource") -> MCPError:

@@ -27,7 +27,7 @@ from typing import Any, Protocol, Self
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from server.reads import parse_id
+from server.uris import parse_id
 from tools.webhooks import SIGNATURE_HEADER, signed_by
 
 __all__ = [
