@@ -8,6 +8,8 @@
     GET  /healthz          liveness, no key needed
     POST /webhooks/intervyo  intervyo's signed event deliveries (only when INTERVYO_WEBHOOK_SECRET is
                            set; verified by signature, not by key: see `server.webhooks`)
+    /.well-known/oauth-*, /authorize, /token, /register, /revoke, /oauth/consent, /oauth/grants
+                           OAuth sign-in, when INTERVYO_PUBLIC_URL is set (see `server.oauth`)
 
 Every MCP endpoint requires the caller's key (`server.auth`), validates Host and Origin against the
 loopback names plus the configured allow-lists (DNS-rebinding protection), and caps request bodies.
@@ -19,6 +21,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator
 from typing import Any, cast
+from urllib.parse import urlsplit
 
 from mcp.server import Server
 from mcp.server.sse import SseServerTransport
@@ -38,6 +41,7 @@ from server.auth import ApiKeyMiddleware
 from server.client_logs import ClientLogs
 from server.factory import build_server
 from server.live import Live
+from server.oauth import OAuth
 from server.reads import Reads
 from server.response_mode import PerRequest, ResponseMode
 from server.settings import Settings
@@ -66,6 +70,8 @@ _CORS_HEADERS = [
 def security_settings(settings: Settings) -> TransportSecuritySettings:
     """Host/Origin allow-lists: loopback on any port, plus what the deployment configures."""
     hosts = [*LOOPBACK_HOSTS, *(f"{host}:*" for host in LOOPBACK_HOSTS), *settings.allowed_hosts]
+    if settings.public_url is not None:  # the public origin's Host is expected (OAuth, server.oauth)
+        hosts.append(urlsplit(settings.public_url).netloc)
     origins = [
         *(
             f"{scheme}://{host}{port}"
@@ -80,9 +86,16 @@ def security_settings(settings: Settings) -> TransportSecuritySettings:
     )
 
 
-def build_app(settings: Settings, upstream: Upstream | None = None) -> Starlette:
-    """The whole HTTP surface for `settings`. `upstream` is opened and closed with the app."""
+def build_app(
+    settings: Settings, upstream: Upstream | None = None, *, oauth: OAuth | None = None
+) -> Starlette:
+    """The whole HTTP surface for `settings`. `upstream` (and `oauth`) are opened and closed with the app."""
     upstream = upstream or Upstream(settings)
+    # --- OAuth sign-in (server.oauth): on when settings.public_url is set ---------------------------
+    if oauth is None and settings.public_url is not None:
+        oauth = OAuth(settings, upstream)
+    oauth_routes = oauth.routes if oauth is not None else []
+    # ----------------------------------------------------------------------------------------------
     live = Live(settings, Reads(upstream))
     client_logs = ClientLogs()
     server = build_server(settings, upstream, live, client_logs)
@@ -114,20 +127,25 @@ def build_app(settings: Settings, upstream: Upstream | None = None) -> Starlette
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
-        async with upstream, manager.run():
+        async with contextlib.AsyncExitStack() as stack:
+            await stack.enter_async_context(upstream)
+            if oauth is not None:
+                await stack.enter_async_context(oauth)
+            await stack.enter_async_context(manager.run())
             yield
 
     return Starlette(
         routes=[
             Route("/healthz", _healthz, methods=["GET"]),
             *webhooks,
-            Route("/mcp", ApiKeyMiddleware(streamable, single_user_key)),
+            *oauth_routes,
+            Route("/mcp", ApiKeyMiddleware(streamable, single_user_key, oauth)),
             Route(
                 "/sse",
-                ApiKeyMiddleware(_SseStream(server, sse, security), single_user_key),
+                ApiKeyMiddleware(_SseStream(server, sse, security), single_user_key, oauth),
                 methods=["GET"],
             ),
-            Mount("/messages/", app=ApiKeyMiddleware(sse.handle_post_message, single_user_key)),
+            Mount("/messages/", app=ApiKeyMiddleware(sse.handle_post_message, single_user_key, oauth)),
         ],
         middleware=[
             Middleware(_TrimmedHeaderValues),

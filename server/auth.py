@@ -5,13 +5,17 @@ the request is answered 401 before any MCP processing. The key rides the request
 `AuthenticatedUser`, whose principal is the key's SHA-256, so a stateful MCP session is bound to the key
 that opened it. On stdio there is no request, and the key comes from the settings
 (`INTERVYO_API_KEY`). Nothing is cached per key, and logs only ever show `fingerprint(key)`.
+
+With OAuth sign-in on (`server.oauth`), a bearer token of ours (`ivo_...`) stands for a grant: it is
+resolved to the key behind it, and the grant's scopes narrow the request exactly as the
+`X-Intervyo-Read-Only` / `X-Intervyo-Toolsets` headers would. Every 401 then names the resource metadata.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mcp.server.auth.middleware.auth_context import auth_context_var, get_access_token
 from mcp.server.auth.middleware.bearer_auth import AuthenticatedUser
@@ -21,6 +25,11 @@ from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from server.visibility import READ_ONLY_HEADER, TOOLSETS_HEADER
+
+if TYPE_CHECKING:
+    from server.oauth import Grant, OAuth
+
 __all__ = ["MAX_KEY_LENGTH", "ApiKeyMiddleware", "fingerprint", "key_from_headers", "request_key"]
 
 MAX_KEY_LENGTH = 512
@@ -28,6 +37,7 @@ MAX_KEY_LENGTH = 512
 _MISSING = (
     "Send your intervyo API key with every request, as 'Authorization: Bearer <key>' or 'x-api-key: <key>'."
 )
+_INVALID_TOKEN = "The access token is expired, revoked or not for this server; sign in again."
 
 
 def fingerprint(key: str) -> str:
@@ -63,17 +73,26 @@ class ApiKeyMiddleware:
     refuses to combine it with a non-loopback address.
     """
 
-    def __init__(self, app: ASGIApp, fallback_key: str | None = None) -> None:
+    def __init__(self, app: ASGIApp, fallback_key: str | None = None, oauth: OAuth | None = None) -> None:
         self.app = app
         self.fallback_key = fallback_key
+        self.oauth = oauth
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        key = key_from_headers(Headers(scope=scope)) or self.fallback_key
+        key = key_from_headers(Headers(scope=scope))
+        if key is not None and self.oauth is not None and self.oauth.recognises(key):
+            grant = await self.oauth.resolve(key)
+            if grant is None:
+                await _unauthorized(send, self.oauth, invalid_token=True)
+                return
+            key = grant.api_key
+            scope = _narrowed(scope, grant)
+        key = key or self.fallback_key
         if key is None:
-            await _unauthorized(send)
+            await _unauthorized(send, self.oauth)
             return
         # The principal is the full hash: sessions bind to it, and it says nothing about the key.
         token = AccessToken(token=key, client_id=hashlib.sha256(key.encode()).hexdigest(), scopes=[])
@@ -87,12 +106,34 @@ class ApiKeyMiddleware:
             auth_context_var.reset(reset)
 
 
-async def _unauthorized(send: Send) -> None:
-    body = json.dumps({"error": "missing_api_key", "error_description": _MISSING}).encode()
+def _narrowed(scope: Scope, grant: Grant) -> Scope:
+    """The request as if it had sent the narrowing headers the grant's scopes amount to."""
+    headers = Headers(scope=scope)
+    replaced: dict[bytes, str] = {}
+    if grant.read_only:
+        replaced[READ_ONLY_HEADER.encode()] = "true"
+    elif READ_ONLY_HEADER in headers:
+        replaced[READ_ONLY_HEADER.encode()] = headers[READ_ONLY_HEADER]
+    if grant.toolsets is not None:
+        asked = headers.get(TOOLSETS_HEADER)
+        allowed = (
+            grant.toolsets & {p.strip() for p in asked.split(",")} if asked is not None else grant.toolsets
+        )
+        replaced[TOOLSETS_HEADER.encode()] = ",".join(sorted(allowed))
+    kept = [(name, value) for name, value in scope["headers"] if name.lower() not in replaced]
+    return {**scope, "headers": [*kept, *((name, value.encode()) for name, value in replaced.items())]}
+
+
+async def _unauthorized(send: Send, oauth: OAuth | None, *, invalid_token: bool = False) -> None:
+    error = {"error": "invalid_token", "error_description": _INVALID_TOKEN} if invalid_token else None
+    body = json.dumps(error or {"error": "missing_api_key", "error_description": _MISSING}).encode()
+    challenge = 'Bearer realm="intervyo-mcp"'
+    if oauth is not None:
+        challenge = oauth.challenge("invalid_token", _INVALID_TOKEN) if invalid_token else oauth.challenge()
     headers: list[tuple[bytes, bytes]] = [
         (b"content-type", b"application/json"),
         (b"content-length", str(len(body)).encode()),
-        (b"www-authenticate", b'Bearer realm="intervyo-mcp"'),
+        (b"www-authenticate", challenge.encode()),
     ]
     start: dict[str, Any] = {"type": "http.response.start", "status": 401, "headers": headers}
     await send(start)

@@ -26,6 +26,7 @@ from typing import Any, NoReturn
 import anyio
 
 from server import __version__, client_configs, local_sandbox, logs
+from server.oauth import is_loopback_url
 from server.serving import bind, serve_http, serve_stdio
 from server.settings import Settings, SettingsError
 
@@ -95,18 +96,31 @@ def _serve(settings: Settings, *, sandboxed: bool) -> int:
                 f"INTERVYO_API_KEY is set, so requests without a key would use it: serve on a loopback "
                 f"address only (not {settings.host}), or unset it and let each user send their own key"
             )
+        if settings.public_url and not settings.secret_key and not is_loopback_url(settings.public_url):
+            return _fail(
+                "OAuth sign-in (--public-url) needs INTERVYO_SECRET_KEY: it encrypts the keys users sign "
+                "in with. Generate one: python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+            )
         try:
             sock = bind(settings.host, settings.port)
         except OSError as error:
             return _fail(f"cannot listen on {settings.host}:{settings.port}: {error.strerror or error}")
         with sock:
             origin = f"http://{_url_host(settings.host)}:{sock.getsockname()[1]}"
+            if sandboxed and settings.public_url is None and _is_loopback(settings.host):
+                # The sandbox signs in too: OAuth on, with this loopback address as issuer.
+                settings = settings.model_copy(update={"public_url": origin})
             if settings.host not in ("127.0.0.1", "localhost", "::1", "[::1]") and not settings.allowed_hosts:
                 logger.warning(
                     "listening on %s without --allowed-hosts: only loopback Host headers pass", origin
                 )
             if sandboxed:
                 _announce_http(origin, demo_key, sse=settings.transport == "sse")
+                print(
+                    f"OAuth sign-in is on: a client that signs in (Claude's custom connectors) takes "
+                    f"{origin}/mcp; on the consent page paste the demo key.",
+                    flush=True,
+                )
             else:
                 logger.info("serving MCP at %s/mcp (legacy SSE at %s/sse)", origin, origin)
             serve_http(settings, sock)
@@ -181,6 +195,7 @@ def _overrides(options: argparse.Namespace) -> dict[str, Any]:
         "allowed_hosts",
         "allowed_origins",
         "log_level",
+        "public_url",
     )
     values = {name: getattr(options, name, None) for name in names}
     if getattr(options, "command", None) is None:
@@ -206,6 +221,11 @@ def _parser() -> _Parser:
     common.add_argument("--allowed-hosts", metavar="H,H", help="Host headers to accept besides loopback")
     common.add_argument("--allowed-origins", metavar="O,O", help="Origin headers to accept besides loopback")
     common.add_argument("--log-level", choices=["debug", "info", "warning", "error"])
+    common.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="public origin behind a proxy (https://host); turns on OAuth sign-in [INTERVYO_PUBLIC_URL]",
+    )
 
     parser = _Parser(
         prog=PROG,

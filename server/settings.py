@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -91,6 +93,47 @@ class Settings(BaseModel):
     wait_default_s: float = Field(45.0, gt=0, le=50, description="wait_for_scorecard's default longest wait.")
     wait_poll_interval_s: float = Field(3.0, gt=0, description="wait_for_scorecard: seconds between reads.")
     recent_scorecards: int = Field(20, ge=1, le=100, description="How many scorecards resources/list shows.")
+    # OAuth sign-in for remote connectors (server.oauth): on when public_url is set.
+    public_url: str | None = Field(
+        None,
+        description="This server's public origin (https://host): OAuth issuer, and the resource "
+        "<public_url>/mcp. Setting it turns on OAuth sign-in.",
+    )
+    secret_key: str | None = Field(
+        None,
+        repr=False,
+        description="Encrypts the intervyo keys behind OAuth grants (32+ characters). Required for OAuth "
+        "except on a loopback public_url, where one is generated and kept in state_dir.",
+    )
+    state_dir: str = Field(
+        default_factory=lambda: str(Path.home() / ".local" / "state" / "intervyo-mcp"),
+        description="Where OAuth keeps its SQLite store (unless redis_url is set) and generated secret.",
+    )
+    oauth_allow_private_client_documents: bool = Field(
+        False,
+        description="Development only: fetch OAuth client metadata documents from loopback and "
+        "private addresses.",
+    )
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        parts = urlsplit(value.strip().rstrip("/"))
+        if parts.scheme not in ("https", "http") or not parts.hostname:
+            raise ValueError("must be an http(s) origin such as https://mcp.example.com")
+        if parts.path or parts.query or parts.fragment or parts.username or parts.password:
+            raise ValueError("must be an origin only (scheme, host, port), without a path")
+        loopback = parts.hostname in ("localhost", "::1") or parts.hostname.startswith("127.")
+        if parts.scheme == "http" and not loopback:
+            raise ValueError("must be https unless the host is loopback")
+        return f"{parts.scheme}://{parts.netloc.lower()}"
+
+    @field_validator("secret_key")
+    @classmethod
+    def _blank_secret_key_is_none(cls, value: str | None) -> str | None:
+        return value.strip() or None if value is not None else None
 
     @field_validator("toolsets", "allowed_hosts", "allowed_origins", mode="before")
     @classmethod
