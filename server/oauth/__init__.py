@@ -12,6 +12,7 @@ client gets tokens that stand for it. The modules, one concept each:
     client_documents  Client ID Metadata Documents, fetched behind SSRF fences and cached
     consent           the consent page (`/oauth/consent`)
     grants_page       the person's connections and revoking them (`/oauth/grants`)
+    revocation        `POST /revoke` (RFC 7009), public clients included
     key_check         is this intervyo key real (one cheap read)
     csrf              signed double-submit tokens for the pages' forms
     pages             the pages' layout and security headers

@@ -16,7 +16,7 @@ from pathlib import Path
 from types import TracebackType
 from urllib.parse import urlsplit
 
-from mcp.server.auth.routes import create_auth_routes
+from mcp.server.auth.routes import cors_middleware, create_auth_routes
 from mcp.server.auth.settings import ClientRegistrationOptions, RevocationOptions
 from pydantic import AnyHttpUrl
 from starlette.routing import BaseRoute, Route
@@ -31,6 +31,7 @@ from server.oauth.grants_page import PATH as GRANTS_PATH
 from server.oauth.grants_page import GrantsPage
 from server.oauth.provider import Provider
 from server.oauth.redis_store import RedisStore
+from server.oauth.revocation import Revocation
 from server.oauth.store import SqliteStore, Store
 from server.settings import Settings
 from server.upstream import Upstream
@@ -110,10 +111,16 @@ class OAuth:
             client_registration_options=ClientRegistrationOptions(enabled=True),
             revocation_options=RevocationOptions(enabled=True),
         )
-        # The SDK's own metadata route is replaced by ours (metadata.py says what it adds).
+        # The SDK's metadata and revocation routes are replaced by ours (see metadata.py, revocation.py).
+        replaced = {"/.well-known/oauth-authorization-server", "/revoke"}
         self.routes: list[BaseRoute] = [
             *metadata.metadata_routes(self.issuer, self.resource),
-            *(r for r in sdk_routes if getattr(r, "path", "") != "/.well-known/oauth-authorization-server"),
+            *(r for r in sdk_routes if getattr(r, "path", "") not in replaced),
+            Route(
+                "/revoke",
+                cors_middleware(Revocation(self.provider).handle, ["POST", "OPTIONS"]),
+                methods=["POST", "OPTIONS"],
+            ),
             Route(CONSENT_PATH, consent.handle, methods=["GET", "POST"]),
             Route(GRANTS_PATH, grants.handle, methods=["GET", "POST"]),
         ]
