@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import uvicorn
 
 from server.app import build_app
+from server.oauth import OAuth
 from server.serving import bind
 from server.settings import Settings
 from server.upstream import Upstream
@@ -47,13 +48,17 @@ class LiveServer:
 
 @contextlib.contextmanager
 def running(
-    settings: Settings, upstream: Upstream | None = None, *, sock: socket.socket | None = None
+    settings: Settings,
+    upstream: Upstream | None = None,
+    *,
+    sock: socket.socket | None = None,
+    oauth: OAuth | None = None,
 ) -> Iterator[LiveServer]:
     """Run the app for `settings` under uvicorn on `sock` (or a free loopback port) until the block ends."""
     sock = sock or bind("127.0.0.1", 0)
     port = sock.getsockname()[1]
     config = uvicorn.Config(
-        build_app(settings, upstream), log_config=None, lifespan="on", log_level="warning"
+        build_app(settings, upstream, oauth=oauth), log_config=None, lifespan="on", log_level="warning"
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
