@@ -9,10 +9,13 @@ document over https (a self-signed certificate made here) for the CIMD tests.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import datetime
+import hashlib
 import ipaddress
 import re
+import secrets
 import ssl
 import tempfile
 import threading
@@ -21,7 +24,7 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urljoin, urlsplit
+from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 
 import httpx2
 import uvicorn
@@ -134,6 +137,8 @@ class Person:
     """Someone signing in: opens the authorization URL, fills the consent form, lands back at the client."""
 
     key: str
+    # (public origin, where it is really served): behind a "proxy", the browser goes to the latter.
+    public_to_local: tuple[str, str] | None = None
     allow_writes: bool = True
     toolsets: list[str] | None = None  # None: leave every offered box ticked
     authorization_url: str | None = None
@@ -157,6 +162,8 @@ class Person:
             answer = await browser.get(authorization_url)
             assert answer.status_code == 302, answer.text
             consent_url = urljoin(authorization_url, answer.headers["location"])
+            if self.public_to_local is not None:
+                consent_url = consent_url.replace(*self.public_to_local, 1)
             page = await browser.get(consent_url)
             assert page.status_code == 200, page.text
             self.consent_pages.append(page.text)
@@ -301,3 +308,79 @@ def _self_signed(workdir: Path) -> tuple[Path, Path]:
         )
     )
     return cert_path, key_path
+
+
+# -- the flow by hand, for the refusals --------------------------------------------------------------
+
+
+def pkce() -> tuple[str, str]:
+    verifier = secrets.token_urlsafe(48)
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).decode().rstrip("=")
+    return verifier, challenge
+
+
+async def register(site: Site, redirect_uri: str = REDIRECT_URI, **metadata: Any) -> dict[str, Any]:
+    """Dynamic Client Registration of a public client; the registration response."""
+    body = {
+        "redirect_uris": [redirect_uri],
+        "token_endpoint_auth_method": "none",
+        "grant_types": ["authorization_code", "refresh_token"],
+        "client_name": "Hand-driven client",
+        **metadata,
+    }
+    async with httpx2.AsyncClient(timeout=10) as http:
+        answer = await http.post(site.origin + "/register", json=body)
+    assert answer.status_code == 201, answer.text
+    registered: dict[str, Any] = answer.json()
+    return registered
+
+
+def authorize_url(
+    site: Site,
+    client_id: str,
+    challenge: str,
+    *,
+    redirect_uri: str = REDIRECT_URI,
+    resource: str | None = None,
+    state: str = "state-1",
+) -> str:
+    query = {
+        "response_type": "code",
+        "client_id": client_id,
+        "redirect_uri": redirect_uri,
+        "code_challenge": challenge,
+        "code_challenge_method": "S256",
+        "state": state,
+        "resource": resource or site.oauth.resource,
+    }
+    return f"{site.origin}/authorize?{urlencode(query)}"
+
+
+async def code_for(site: Site, key: str, client_id: str, challenge: str) -> str:
+    person = Person(key, public_to_local=(site.oauth.issuer, site.origin))
+    location = await person.consent(authorize_url(site, client_id, challenge))
+    return parse_qs(urlsplit(location).query)["code"][0]
+
+
+async def token_request(site: Site, **form: str) -> httpx2.Response:
+    async with httpx2.AsyncClient(timeout=10) as http:
+        return await http.post(site.origin + "/token", data=form)
+
+
+async def signed_in_tokens(site: Site, key: str) -> tuple[str, dict[str, Any]]:
+    """A client registered, signed in by hand: its id and the token response."""
+    client_id = str((await register(site))["client_id"])
+    verifier, challenge = pkce()
+    code = await code_for(site, key, client_id, challenge)
+    answer = await token_request(
+        site,
+        grant_type="authorization_code",
+        code=code,
+        redirect_uri=REDIRECT_URI,
+        client_id=client_id,
+        code_verifier=verifier,
+        resource=site.oauth.resource,
+    )
+    assert answer.status_code == 200, answer.text
+    tokens: dict[str, Any] = answer.json()
+    return client_id, tokens
