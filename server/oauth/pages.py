@@ -33,7 +33,7 @@ input[type=password] { width: 100%; padding: .6rem .7rem; font: inherit; color: 
 fieldset { border: 1px solid #d0d7de; border-radius: 8px; margin: 1rem 0; padding: .5rem 1rem 1rem; }
 legend { font-weight: 600; padding: 0 .25rem; }
 .check { display: flex; gap: .5rem; align-items: flex-start; font-weight: 400; margin: .5rem 0 0; }
-.check input { margin-top: .3rem; width: 1.1rem; height: 1.1rem; }
+.check input { flex: none; margin-top: .3rem; width: 1.1rem; height: 1.1rem; }
 .error { border-left: 4px solid #b42318; background: #fef3f2; color: #7a271a; padding: .75rem 1rem;
          border-radius: 6px; margin: 1rem 0; }
 .notice { border-left: 4px solid #1a7f37; background: #effaf1; color: #14532d; padding: .75rem 1rem;
