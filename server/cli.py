@@ -20,6 +20,7 @@ import ipaddress
 import logging
 import os
 import sys
+import tempfile
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
@@ -108,19 +109,16 @@ def _serve(settings: Settings, *, sandboxed: bool) -> int:
         with sock:
             origin = f"http://{_url_host(settings.host)}:{sock.getsockname()[1]}"
             if sandboxed and settings.public_url is None and _is_loopback(settings.host):
-                # The sandbox signs in too: OAuth on, with this loopback address as issuer.
-                settings = settings.model_copy(update={"public_url": origin})
+                # The sandbox signs in too: OAuth on, with this loopback address as issuer. Its grants
+                # hold keys of a sandbox that ends with the process, so they are kept no longer either.
+                state_dir = stack.enter_context(tempfile.TemporaryDirectory(prefix="intervyo-mcp-oauth-"))
+                settings = settings.model_copy(update={"public_url": origin, "state_dir": state_dir})
             if settings.host not in ("127.0.0.1", "localhost", "::1", "[::1]") and not settings.allowed_hosts:
                 logger.warning(
                     "listening on %s without --allowed-hosts: only loopback Host headers pass", origin
                 )
             if sandboxed:
                 _announce_http(origin, demo_key, sse=settings.transport == "sse")
-                print(
-                    f"OAuth sign-in is on: a client that signs in (Claude's custom connectors) takes "
-                    f"{origin}/mcp; on the consent page paste the demo key.",
-                    flush=True,
-                )
             else:
                 logger.info("serving MCP at %s/mcp (legacy SSE at %s/sse)", origin, origin)
             serve_http(settings, sock)
@@ -132,6 +130,10 @@ def _announce_http(origin: str, demo_key: str, *, sse: bool) -> None:
         f"intervyo-mcp {__version__} with a local intervyo sandbox (demo data, nothing leaves this machine)"
     )
     print(client_configs.http_configs(origin, demo_key, _self_command(), sse=sse))
+    print(
+        f"\nOAuth sign-in is on: clients that sign in (Claude's custom connectors) take {origin}/mcp;"
+        "\non the consent page, paste the API key above."
+    )
     print("\nCtrl-C stops the server and the sandbox.", flush=True)
 
 
