@@ -96,8 +96,8 @@ class Settings(BaseModel):
     # OAuth sign-in for remote connectors (server.oauth): on when public_url is set.
     public_url: str | None = Field(
         None,
-        description="This server's public origin (https://host): OAuth issuer, and the resource "
-        "<public_url>/mcp. Setting it turns on OAuth sign-in.",
+        description="This server's public origin (https://host): the OAuth issuer; the resource is that "
+        "origin + /mcp. Setting it turns on OAuth sign-in.",
     )
     secret_key: str | None = Field(
         None,
@@ -105,15 +105,21 @@ class Settings(BaseModel):
         description="Encrypts the intervyo keys behind OAuth grants (32+ characters). Required for OAuth "
         "except on a loopback public_url, where one is generated and kept in state_dir.",
     )
-    state_dir: str = Field(
-        default_factory=lambda: str(Path.home() / ".local" / "state" / "intervyo-mcp"),
-        description="Where OAuth keeps its SQLite store (unless redis_url is set) and generated secret.",
+    state_dir: str | None = Field(
+        None,
+        description="Where OAuth keeps its SQLite store (unless redis_url is set) and generated secret; "
+        "unset: ~/.local/state/intervyo-mcp.",
     )
     oauth_allow_private_client_documents: bool = Field(
         False,
         description="Development only: fetch OAuth client metadata documents from loopback and "
         "private addresses.",
     )
+
+    @property
+    def oauth_state_dir(self) -> Path:
+        """`state_dir`, or the per-user default."""
+        return Path(self.state_dir) if self.state_dir else Path.home() / ".local" / "state" / "intervyo-mcp"
 
     @field_validator("public_url")
     @classmethod

@@ -12,7 +12,6 @@ import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from types import TracebackType
 from urllib.parse import urlsplit
 
@@ -83,7 +82,7 @@ class OAuth:
         self.issuer = settings.public_url
         self.resource = f"{self.issuer}/mcp"
         loopback = is_loopback_url(self.issuer)
-        state_dir = Path(settings.state_dir)
+        state_dir = settings.oauth_state_dir
         crypto = Crypto(load_secret(settings.secret_key, state_dir, loopback=loopback))
         self._store: Store = store or (
             RedisStore(settings.redis_url) if settings.redis_url else SqliteStore(state_dir / "oauth.sqlite3")
