@@ -9,7 +9,7 @@ Fetching a URL a stranger chose is a server-side request forgery risk, so the fe
   `allow_private` (the CIMD dev setting) lifts only the address rule, for tests and local development;
 - at most 5 KB and 5 seconds; the document must be JSON whose `client_id` is the URL itself, with
   redirect URIs, and a public client (`none`: such a client holds no secret);
-- answers are cached for five minutes (successes and failures alike), so a burst of authorizations
+- a document is cached for five minutes (a refusal for thirty seconds), so a burst of authorizations
   costs one fetch.
 """
 
@@ -28,13 +28,14 @@ import anyio
 import httpx2
 from pydantic import ValidationError
 
-from server.oauth.clients import Client
+from server.oauth.clients import Client, redirect_problem
 
 __all__ = ["ClientDocumentError", "ClientDocuments"]
 
 MAX_BYTES = 5 * 1024
 TIMEOUT_S = 5.0
 CACHE_S = 300.0
+FAILURE_CACHE_S = 30.0
 
 
 class ClientDocumentError(Exception):
@@ -77,7 +78,7 @@ class ClientDocuments:
             try:
                 cached = _Cached(await self._fetch(url), None, now + CACHE_S)
             except ClientDocumentError as error:
-                cached = _Cached(None, str(error), now + CACHE_S)
+                cached = _Cached(None, str(error), now + FAILURE_CACHE_S)
             if len(self._cache) > 1000:
                 self._cache.clear()
             self._cache[url] = cached
@@ -155,9 +156,11 @@ def _parse(url: str, body: bytes) -> Client:
     method = document.get("token_endpoint_auth_method", "none")
     if method != "none":
         raise ClientDocumentError("only public clients (token_endpoint_auth_method 'none') may use a URL id")
-    if not document.get("redirect_uris"):
-        raise ClientDocumentError("the client metadata document lists no redirect_uris")
     try:
-        return Client.model_validate({**document, "token_endpoint_auth_method": "none"})
+        client = Client.model_validate({**document, "token_endpoint_auth_method": "none"})
     except ValidationError:
         raise ClientDocumentError("the client metadata document has invalid fields") from None
+    problem = redirect_problem(client.redirect_uris)
+    if problem is not None:
+        raise ClientDocumentError(f"the client metadata document's {problem}")
+    return client

@@ -20,7 +20,7 @@ from server.oauth import scopes
 from server.oauth.crypto import Crypto
 from server.oauth.store import Store
 
-__all__ = ["Client", "Registrations"]
+__all__ = ["Client", "Registrations", "redirect_problem"]
 
 _LOOPBACK = frozenset({"127.0.0.1", "[::1]", "::1", "localhost"})
 
@@ -52,6 +52,22 @@ class Client(OAuthClientInformationFull):
     @property
     def is_document(self) -> bool:
         return self.client_id.startswith("https://")
+
+
+def redirect_problem(uris: list[AnyUrl] | None) -> str | None:
+    """Why a client's redirect URIs cannot be registered (OAuth 2.1 §2.3.1), or None when they can:
+    https, a loopback http address, or an app's own scheme; never a fragment, never plain http elsewhere."""
+    if not uris:
+        return "at least one redirect_uri is required"
+    for uri in uris:
+        parts = urlsplit(str(uri))
+        if parts.fragment:
+            return f"redirect_uri {uri} must not have a fragment"
+        if parts.scheme == "http" and _host(parts.netloc) not in _LOOPBACK:
+            return f"redirect_uri {uri} must be https unless it is a loopback address"
+        if parts.scheme in ("javascript", "data", "file", "vbscript"):
+            return f"redirect_uri {uri} has a scheme that cannot be a redirect"
+    return None
 
 
 def _same_redirect(asked: str, registered: str) -> bool:

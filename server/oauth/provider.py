@@ -36,6 +36,7 @@ from mcp.server.auth.provider import (
     AuthorizeError,
     IdentityAssertionParams,
     RefreshToken,
+    RegistrationError,
     TokenError,
     construct_redirect_uri,
 )
@@ -43,7 +44,7 @@ from mcp.shared.auth import OAuthClientInformationFull, OAuthToken
 from pydantic import AnyUrl
 
 from server.oauth.client_documents import ClientDocumentError, ClientDocuments
-from server.oauth.clients import Client, Registrations
+from server.oauth.clients import Client, Registrations, redirect_problem
 from server.oauth.crypto import (
     ACCESS_PREFIX,
     CODE_PREFIX,
@@ -159,6 +160,9 @@ class Provider:
         return None if await self._registrations.load(client_id) else "this client is not registered here"
 
     async def register_client(self, client_info: OAuthClientInformationFull) -> None:
+        problem = redirect_problem(client_info.redirect_uris)
+        if problem is not None:
+            raise RegistrationError("invalid_redirect_uri", problem)
         await self._registrations.save(client_info)
 
     # -- authorization --------------------------------------------------------------------------------

@@ -306,3 +306,47 @@ async def test_denying_sends_access_denied_back_to_the_client(site: Site) -> Non
     assert answer.status_code == 303
     query = parse_qs(urlsplit(answer.headers["location"]).query)
     assert query["error"] == ["access_denied"] and query["iss"] == [site.origin]
+
+
+@pytest.mark.parametrize(
+    "redirect_uri", ["http://attacker.example/callback", "https://app.example/cb#frag", "javascript:alert(1)"]
+)
+async def test_registration_refuses_redirect_uris_oauth_forbids(site: Site, redirect_uri: str) -> None:
+    body = {"redirect_uris": [redirect_uri], "token_endpoint_auth_method": "none"}
+    async with httpx2.AsyncClient(timeout=10) as http:
+        answer = await http.post(site.origin + "/register", json=body)
+    assert answer.status_code == 400
+    assert answer.json()["error"] in ("invalid_redirect_uri", "invalid_client_metadata")
+
+
+async def test_a_confidential_client_registers_and_authenticates_with_its_secret(
+    site: Site, sandbox: Any
+) -> None:
+    registered = await register(site, token_endpoint_auth_method="client_secret_post")
+    client_id, secret = str(registered["client_id"]), str(registered["client_secret"])
+    verifier, challenge = pkce()
+    code = await code_for(site, sandbox.demo_key, client_id, challenge)
+    form = {
+        "grant_type": "authorization_code",
+        "code": code,
+        "redirect_uri": REDIRECT_URI,
+        "client_id": client_id,
+    }
+    refused = await token_request(site, **form, code_verifier=verifier, client_secret="not-the-secret")
+    assert refused.status_code == 401 and refused.json()["error"] == "invalid_client"
+    granted = await token_request(site, **form, code_verifier=verifier, client_secret=secret)
+    assert granted.status_code == 200, granted.text
+
+
+async def test_nothing_secret_is_stored_in_the_clear(site: Site, sandbox: Any, tmp_path: Path) -> None:
+    registered = await register(site, token_endpoint_auth_method="client_secret_post")
+    _, tokens = await signed_in_tokens(site, sandbox.demo_key)
+    stored = b"".join(path.read_bytes() for path in tmp_path.glob("oauth.sqlite3*"))
+    assert stored and b"ivo_" not in stored
+    for secret in (
+        sandbox.demo_key,
+        tokens["access_token"],
+        tokens["refresh_token"],
+        registered["client_secret"],
+    ):
+        assert secret.encode() not in stored
