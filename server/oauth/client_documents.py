@@ -7,7 +7,7 @@ Fetching a URL a stranger chose is a server-side request forgery risk, so the fe
   reserved...), and the connection goes to the address that was checked, with the hostname kept for
   TLS (SNI and certificate check), so DNS cannot answer differently between the check and the connect.
   `allow_private` (the CIMD dev setting) lifts only the address rule, for tests and local development;
-- at most 5 KB and 5 seconds; the document must be JSON whose `client_id` is the URL itself, with
+- at most 5 KB and 5 seconds, a 200 served as JSON; the document's `client_id` must be the URL itself, with
   redirect URIs, and a public client (`none`: such a client holds no secret);
 - a document is cached for five minutes (a refusal for thirty seconds), so a burst of authorizations
   costs one fetch.
@@ -107,6 +107,9 @@ class ClientDocuments:
                         raise ClientDocumentError(
                             f"the client metadata document answered HTTP {response.status_code}"
                         )
+                    media_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+                    if media_type != "application/json" and not media_type.endswith("+json"):
+                        raise ClientDocumentError("the client metadata document is not served as JSON")
                     body = bytearray()
                     async for chunk in response.aiter_bytes():
                         body += chunk

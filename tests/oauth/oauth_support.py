@@ -45,7 +45,7 @@ from mcp.shared.auth import (
 from pydantic import AnyUrl
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from server.oauth import OAuth
@@ -236,7 +236,7 @@ _META = {
 class DocumentServer:
     origin: str
     tls: ssl.SSLContext
-    documents: dict[str, dict[str, Any]]
+    documents: dict[str, Any]
     requests: list[str]
 
     def url(self, path: str) -> str:
@@ -247,11 +247,13 @@ class DocumentServer:
 def documents_server() -> Iterator[DocumentServer]:
     """An https server on 127.0.0.1 with a self-signed certificate; `tls` trusts exactly that certificate."""
     requests: list[str] = []
-    documents: dict[str, dict[str, Any]] = {}
+    documents: dict[str, Any] = {}
 
-    async def serve(request: Request) -> JSONResponse:
+    async def serve(request: Request) -> Response:
         requests.append(request.url.path)
         document = documents.get(request.url.path)
+        if isinstance(document, str):
+            return PlainTextResponse(document)
         return JSONResponse(document) if document is not None else JSONResponse({}, status_code=404)
 
     app = Starlette(routes=[Route("/{path:path}", serve)])

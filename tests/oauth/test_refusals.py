@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -228,6 +229,18 @@ async def test_client_metadata_documents_are_fenced(url: str, why: str) -> None:
     with pytest.raises(ClientDocumentError, match=why):
         await documents.load(url)
     await documents.aclose()
+
+
+async def test_a_client_metadata_document_must_be_served_as_json() -> None:
+    with documents_server() as server:
+        url = server.url("/clients/text.json")
+        server.documents["/clients/text.json"] = json.dumps(
+            {"client_id": url, "redirect_uris": [REDIRECT_URI]}
+        )
+        documents = ClientDocuments(allow_private=True, tls=server.tls)
+        with pytest.raises(ClientDocumentError, match="not served as JSON"):
+            await documents.load(url)
+        await documents.aclose()
 
 
 async def test_a_client_metadata_document_must_name_itself(sandbox: Any) -> None:
