@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -363,3 +364,42 @@ async def test_nothing_secret_is_stored_in_the_clear(site: Site, sandbox: Any, t
         registered["client_secret"],
     ):
         assert secret.encode() not in stored
+
+
+async def test_a_client_asking_to_read_one_area_cannot_be_given_more_by_a_tampered_form(
+    site: Site, sandbox: Any
+) -> None:
+    client_id = str((await register(site))["client_id"])
+    verifier, challenge = pkce()
+    url = authorize_url(site, client_id, challenge) + "&scope=intervyo%3Aread+intervyo%3Atoolset%3Asessions"
+    async with httpx2.AsyncClient(timeout=10) as browser:
+        answer = await browser.get(url)
+        page = await browser.get(urljoin(site.origin, answer.headers["location"]))
+        assert 'name="allow_writes"' not in page.text and "Read-only" in page.text
+        assert re.findall(r'name="toolset" value="([a-z_]+)"', page.text) == ["sessions"]
+        form = {
+            **Person(sandbox.demo_key).form(page.text),
+            "allow_writes": "on",
+            "toolset": ["sessions", "participants"],
+        }
+        answer = await browser.post(site.origin + "/oauth/consent", data=form)
+    code = parse_qs(urlsplit(answer.headers["location"]).query)["code"][0]
+    granted = await token_request(
+        site,
+        grant_type="authorization_code",
+        code=code,
+        redirect_uri=REDIRECT_URI,
+        client_id=client_id,
+        code_verifier=verifier,
+    )
+    assert granted.json()["scope"] == "intervyo:read intervyo:toolset:sessions"
+
+
+async def test_a_sign_in_left_open_too_long_must_start_again(site: Site) -> None:
+    client_id = str((await register(site))["client_id"])
+    _, challenge = pkce()
+    async with httpx2.AsyncClient(timeout=10) as browser:
+        answer = await browser.get(authorize_url(site, client_id, challenge))
+        site.clock.advance(16 * 60)
+        page = await browser.get(urljoin(site.origin, answer.headers["location"]))
+    assert page.status_code == 400 and "expired" in page.text
