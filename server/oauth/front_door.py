@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import ssl
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from types import TracebackType
 from urllib.parse import urlsplit
 
 from mcp.server.auth.routes import cors_middleware, create_auth_routes
 from mcp.server.auth.settings import ClientRegistrationOptions, RevocationOptions
+from mcp.server.transport_security import RequestBodyLimitMiddleware
 from pydantic import AnyHttpUrl
-from starlette.routing import BaseRoute, Route
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route, request_response
+from starlette.types import ASGIApp
 
 from server.oauth import metadata, scopes
 from server.oauth.client_documents import ClientDocuments
@@ -38,6 +42,7 @@ from server.upstream import Upstream
 __all__ = ["TOKEN_PREFIX", "Grant", "OAuth", "is_loopback_url", "is_oauth_token"]
 
 TOKEN_PREFIX = "ivo_"
+_MAX_FORM_BYTES = 16 * 1024
 _LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
@@ -120,8 +125,8 @@ class OAuth:
                 cors_middleware(Revocation(self.provider).handle, ["POST", "OPTIONS"]),
                 methods=["POST", "OPTIONS"],
             ),
-            Route(CONSENT_PATH, consent.handle, methods=["GET", "POST"]),
-            Route(GRANTS_PATH, grants.handle, methods=["GET", "POST"]),
+            Route(CONSENT_PATH, _limited(consent.handle), methods=["GET", "POST"]),
+            Route(GRANTS_PATH, _limited(grants.handle), methods=["GET", "POST"]),
         ]
 
     async def __aenter__(self) -> OAuth:
@@ -158,6 +163,11 @@ class OAuth:
     def challenge(self, error: str | None = None, description: str | None = None) -> str:
         """`WWW-Authenticate` for a 401: where the resource metadata is, and what was wrong, if anything."""
         return metadata.challenge(self.resource, error, description)
+
+
+def _limited(handler: Callable[[Request], Awaitable[Response]]) -> ASGIApp:
+    """A page's handler as an app that refuses bodies bigger than any of its forms (413)."""
+    return RequestBodyLimitMiddleware(request_response(handler), _MAX_FORM_BYTES)
 
 
 def is_loopback_url(url: str) -> bool:

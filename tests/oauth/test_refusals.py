@@ -403,3 +403,9 @@ async def test_a_sign_in_left_open_too_long_must_start_again(site: Site) -> None
         site.clock.advance(16 * 60)
         page = await browser.get(urljoin(site.origin, answer.headers["location"]))
     assert page.status_code == 400 and "expired" in page.text
+
+
+async def test_an_oversized_consent_post_is_refused_unread(site: Site) -> None:
+    async with httpx2.AsyncClient(timeout=10) as browser:
+        answer = await browser.post(site.origin + "/oauth/consent", data={"api_key": "x" * 100_000})
+    assert answer.status_code == 413
