@@ -13,6 +13,7 @@ client gets tokens that stand for it. The modules, one concept each:
     consent           the consent page (`/oauth/consent`)
     grants_page       the person's connections and revoking them (`/oauth/grants`)
     revocation        `POST /revoke` (RFC 7009), public clients included
+    issuer_param      RFC 9207 `iss` on /authorize's error redirects too
     key_check         is this intervyo key real (one cheap read)
     csrf              signed double-submit tokens for the pages' forms
     pages             the pages' layout and security headers

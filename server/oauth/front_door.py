@@ -32,6 +32,7 @@ from server.oauth.crypto import Crypto, load_secret
 from server.oauth.csrf import Csrf
 from server.oauth.grants_page import PATH as GRANTS_PATH
 from server.oauth.grants_page import GrantsPage
+from server.oauth.issuer_param import WithIssuer
 from server.oauth.provider import Provider
 from server.oauth.redis_store import RedisStore
 from server.oauth.revocation import Revocation
@@ -115,11 +116,14 @@ class OAuth:
             client_registration_options=ClientRegistrationOptions(enabled=True),
             revocation_options=RevocationOptions(enabled=True),
         )
-        # The SDK's metadata and revocation routes are replaced by ours (see metadata.py, revocation.py).
-        replaced = {"/.well-known/oauth-authorization-server", "/revoke"}
+        # The SDK's metadata and revocation routes are replaced by ours (see metadata.py, revocation.py),
+        # and its /authorize gains `iss` on error redirects (issuer_param.py).
+        replaced = {"/.well-known/oauth-authorization-server", "/revoke", "/authorize"}
+        authorize = next(r for r in sdk_routes if isinstance(r, Route) and r.path == "/authorize")
         self.routes: list[BaseRoute] = [
             *metadata.metadata_routes(self.issuer, self.resource),
             *(r for r in sdk_routes if getattr(r, "path", "") not in replaced),
+            Route("/authorize", WithIssuer(authorize.app, self.issuer), methods=["GET", "POST"]),
             Route(
                 "/revoke",
                 cors_middleware(Revocation(self.provider).handle, ["POST", "OPTIONS"]),

@@ -86,6 +86,7 @@ async def test_authorization_for_another_resource_is_refused_with_invalid_target
     assert answer.status_code == 302
     query = parse_qs(urlsplit(answer.headers["location"]).query)
     assert query["error"] == ["invalid_target"] and query["state"] == ["state-1"]
+    assert query["iss"] == [site.origin]  # RFC 9207: errors name the issuer too
 
 
 async def test_an_expired_access_token_is_refused(site: Site, sandbox: Any) -> None:
