@@ -5,6 +5,7 @@ validation -> upstream call -> shaped result. The modules, one concept each:
 
     settings     the typed settings object, read once (env `INTERVYO_*`, CLI flags win)
     auth         per-user API keys on HTTP (401 without one), key fingerprints for logs
+    oauth/       OAuth 2.1 sign-in (Claude's custom connectors): tokens that stand for a user's key
     visibility   which tools a request may see and call (toolsets, read-only, narrowing headers)
     arguments    tool arguments: JSON-string coercion, validation failures as issues
     idempotency  derived idempotency keys for schedule_session

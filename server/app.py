@@ -23,6 +23,8 @@ adding its handlers to the `Server(...)` call below. Over HTTP:
     GET  /healthz          liveness, no key needed
     POST /webhooks/intervyo  intervyo's signed event deliveries (only when INTERVYO_WEBHOOK_SECRET is
                            set; verified by signature, not by key: see `server.webhooks`)
+    /.well-known/oauth-*, /authorize, /token, /register, /revoke, /oauth/consent, /oauth/grants
+                           OAuth sign-in, when INTERVYO_PUBLIC_URL is set (see `server.oauth`)
 
 Every MCP endpoint requires the caller's key (`server.auth`), validates Host and Origin against the
 loopback names plus the configured allow-lists (DNS-rebinding protection), and caps request bodies.
@@ -65,6 +67,7 @@ from server.http_middleware import (
     security_settings,
 )
 from server.live import Live
+from server.oauth import OAuth
 from server.prompts import Prompts
 from server.reads import Reads
 from server.resources import Resources
@@ -152,9 +155,15 @@ def _tracing_configured() -> bool:
     return not isinstance(provider, trace.ProxyTracerProvider | trace.NoOpTracerProvider)
 
 
-def build_app(settings: Settings, upstream: Upstream | None = None) -> Starlette:
-    """The whole HTTP surface for `settings`. `upstream` is opened and closed with the app."""
+def build_app(
+    settings: Settings, upstream: Upstream | None = None, *, oauth: OAuth | None = None
+) -> Starlette:
+    """The whole HTTP surface for `settings`. `upstream` (and `oauth`) are opened and closed with the app."""
     upstream = upstream or Upstream(settings)
+    # OAuth sign-in (server.oauth): on when settings.public_url is set.
+    if oauth is None and settings.public_url is not None:
+        oauth = OAuth(settings, upstream)
+    oauth_routes = oauth.routes if oauth is not None else []
     callers = Callers.from_settings(settings)
     live = Live(settings, Reads(upstream), callers)
     client_logs = ClientLogs()
@@ -187,20 +196,28 @@ def build_app(settings: Settings, upstream: Upstream | None = None) -> Starlette
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
-        async with upstream, manager.run():
+        async with contextlib.AsyncExitStack() as stack:
+            await stack.enter_async_context(upstream)
+            if oauth is not None:
+                await stack.enter_async_context(oauth)
+            await stack.enter_async_context(manager.run())
             yield
 
     return Starlette(
         routes=[
             Route("/healthz", _healthz, methods=["GET"]),
             *webhooks,
-            Route("/mcp", ApiKeyMiddleware(streamable, callers.view, single_user_key)),
+            *oauth_routes,
+            Route("/mcp", ApiKeyMiddleware(streamable, callers.view, single_user_key, oauth)),
             Route(
                 "/sse",
-                ApiKeyMiddleware(SseStream(server, sse, security), callers.view, single_user_key),
+                ApiKeyMiddleware(SseStream(server, sse, security), callers.view, single_user_key, oauth),
                 methods=["GET"],
             ),
-            Mount("/messages/", app=ApiKeyMiddleware(sse.handle_post_message, callers.view, single_user_key)),
+            Mount(
+                "/messages/",
+                app=ApiKeyMiddleware(sse.handle_post_message, callers.view, single_user_key, oauth),
+            ),
         ],
         middleware=[
             Middleware(TrimmedHeaderValues),

@@ -20,6 +20,7 @@ import ipaddress
 import logging
 import os
 import sys
+import tempfile
 from collections.abc import Sequence
 from typing import Any, Literal, NoReturn, get_args, get_origin
 
@@ -29,6 +30,7 @@ from pydantic import SecretStr
 from server import __version__, client_configs, local_sandbox, logs
 from server.app import serve_http, serve_stdio
 from server.binding import bind
+from server.oauth import is_loopback_url
 from server.settings import ENV_PREFIX, FLAGS, Settings, SettingsError
 
 __all__ = ["main"]
@@ -97,12 +99,22 @@ def _serve(settings: Settings, *, sandboxed: bool) -> int:
                 f"INTERVYO_API_KEY is set, so requests without a key would use it: serve on a loopback "
                 f"address only (not {settings.host}), or unset it and let each user send their own key"
             )
+        if settings.public_url and not settings.secret_key and not is_loopback_url(settings.public_url):
+            return _fail(
+                "OAuth sign-in (--public-url) needs INTERVYO_SECRET_KEY: it encrypts the keys users sign "
+                "in with. Generate one: python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+            )
         try:
             sock = bind(settings.host, settings.port)
         except OSError as error:
             return _fail(f"cannot listen on {settings.host}:{settings.port}: {error.strerror or error}")
         with sock:
             origin = f"http://{_url_host(settings.host)}:{sock.getsockname()[1]}"
+            if sandboxed and settings.public_url is None and _is_loopback(settings.host):
+                # The sandbox signs in too: OAuth on, with this loopback address as issuer. Its grants
+                # hold keys of a sandbox that ends with the process, so they are kept no longer either.
+                state_dir = stack.enter_context(tempfile.TemporaryDirectory(prefix="intervyo-mcp-oauth-"))
+                settings = settings.model_copy(update={"public_url": origin, "state_dir": state_dir})
             if settings.host not in ("127.0.0.1", "localhost", "::1", "[::1]") and not settings.allowed_hosts:
                 logger.warning(
                     "listening on %s without --allowed-hosts: only loopback Host headers pass", origin
@@ -120,6 +132,10 @@ def _announce_http(origin: str, demo_key: str, *, sse: bool) -> None:
         f"intervyo-mcp {__version__} with a local intervyo sandbox (demo data, nothing leaves this machine)"
     )
     print(client_configs.http_configs(origin, demo_key, _self_command(), sse=sse))
+    print(
+        f"\nOAuth sign-in is on: clients that sign in (Claude's custom connectors) take {origin}/mcp;"
+        "\non the consent page, paste the API key above."
+    )
     print("\nCtrl-C stops the server and the sandbox.", flush=True)
 
 

@@ -9,6 +9,7 @@ SseStream            GET /sse: one legacy SSE connection served by the MCP serve
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from mcp.server import Server
 from mcp.server.sse import SseServerTransport
@@ -48,6 +49,8 @@ CORS_HEADERS = [
 def security_settings(settings: Settings) -> TransportSecuritySettings:
     """Host/Origin allow-lists: loopback on any port, plus what the deployment configures."""
     hosts = [*LOOPBACK_HOSTS, *(f"{host}:*" for host in LOOPBACK_HOSTS), *settings.allowed_hosts]
+    if settings.public_url is not None:  # the public origin's Host is expected (OAuth, server.oauth)
+        hosts.append(urlsplit(settings.public_url).netloc)
     origins = [
         *(
             f"{scheme}://{host}{port}"

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -153,6 +155,48 @@ class Settings(BaseSettings):
     wait_default_s: float = Field(45.0, gt=0, le=50, description="wait_for_scorecard's default longest wait.")
     wait_poll_interval_s: float = Field(3.0, gt=0, description="wait_for_scorecard: seconds between reads.")
     recent_scorecards: int = Field(20, ge=1, le=100, description="How many scorecards resources/list shows.")
+    # OAuth sign-in for remote connectors (server.oauth): on when public_url is set.
+    public_url: str | None = Field(
+        None,
+        description="public origin behind a proxy (https://host): the OAuth issuer, the resource being "
+        "that origin + /mcp; setting it turns on OAuth sign-in",
+        json_schema_extra=cli(metavar="URL"),
+    )
+    secret_key: SecretStr | None = Field(
+        None,
+        description="Encrypts the intervyo keys behind OAuth grants (32+ characters). Required for OAuth "
+        "except on a loopback public_url, where one is generated and kept in state_dir.",
+    )
+    state_dir: str | None = Field(
+        None,
+        description="Where OAuth keeps its SQLite store (unless redis_url is set) and generated secret; "
+        "unset: ~/.local/state/intervyo-mcp.",
+    )
+    oauth_allow_private_client_documents: bool = Field(
+        False,
+        description="Development only: fetch OAuth client metadata documents from loopback and "
+        "private addresses.",
+    )
+
+    @property
+    def oauth_state_dir(self) -> Path:
+        """`state_dir`, or the per-user default."""
+        return Path(self.state_dir) if self.state_dir else Path.home() / ".local" / "state" / "intervyo-mcp"
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        parts = urlsplit(value.strip().rstrip("/"))
+        if parts.scheme not in ("https", "http") or not parts.hostname:
+            raise ValueError("must be an http(s) origin such as https://mcp.example.com")
+        if parts.path or parts.query or parts.fragment or parts.username or parts.password:
+            raise ValueError("must be an origin only (scheme, host, port), without a path")
+        loopback = parts.hostname in ("localhost", "::1") or parts.hostname.startswith("127.")
+        if parts.scheme == "http" and not loopback:
+            raise ValueError("must be https unless the host is loopback")
+        return f"{parts.scheme}://{parts.netloc.lower()}"
 
     @field_validator("toolsets", "allowed_hosts", "allowed_origins", mode="before")
     @classmethod
@@ -192,7 +236,7 @@ class Settings(BaseSettings):
             raise ValueError("must be a redis://, rediss:// or unix:// URL")
         return value
 
-    @field_validator("api_key", "webhook_secret", mode="before")
+    @field_validator("api_key", "webhook_secret", "secret_key", mode="before")
     @classmethod
     def _blank_secret_is_none(cls, value: object) -> object:
         if isinstance(value, SecretStr):

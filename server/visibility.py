@@ -51,6 +51,11 @@ class Visibility:
             read_only = read_only or flag.strip().lower() not in _FALSE
         return Visibility(toolsets, read_only)
 
+    def restricted(self, toolsets: frozenset[str] | None, *, read_only: bool) -> Visibility:
+        """This view, narrowed to `toolsets` (None: all of them) and made read-only if asked."""
+        narrowed = self.toolsets if toolsets is None else self.toolsets & toolsets
+        return Visibility(narrowed, self.read_only or read_only)
+
     @property
     def tools(self) -> tuple[Operation | Composite, ...]:
         """The tools of this view, in `tools/list` order."""
