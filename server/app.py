@@ -53,6 +53,7 @@ from starlette.types import ASGIApp
 
 import tools
 from server import __version__
+from server.app_views import EXTENSION_ID, AppViews
 from server.auth import ApiKeyMiddleware
 from server.caller import Callers
 from server.client_logs import ClientLogs
@@ -113,6 +114,7 @@ def build_server(
     prompts = Prompts(callers, reads)
     completions = Completions(callers, reads)
     client_logs = client_logs or ClientLogs()
+    views = AppViews(tool_calls.list_tools, resources.list_resources, resources.read_resource)
     server: Server[Any] = Server(
         "intervyo",
         version=__version__,
@@ -122,10 +124,10 @@ def build_server(
         website_url="https://www.intervyo.ai",
         lifespan=live.lifespan,
         get_tool_input_schema=tool_calls.input_schema,
-        on_list_tools=tool_calls.list_tools,
-        on_list_resources=resources.list_resources,
+        on_list_tools=views.list_tools,
+        on_list_resources=views.list_resources,
         on_list_resource_templates=resources.list_resource_templates,
-        on_read_resource=resources.read_resource,
+        on_read_resource=views.read_resource,
         on_subscribe_resource=live.subscriptions.subscribe,
         on_unsubscribe_resource=live.subscriptions.unsubscribe,
         on_subscriptions_listen=live.subscriptions.listen,
@@ -133,6 +135,8 @@ def build_server(
         on_get_prompt=prompts.get_prompt,
         on_completion=completions.complete,
     )
+    # MCP Apps views, served only to clients that negotiate the extension (server.app_views).
+    server.extensions[EXTENSION_ID] = {}
     # Registered directly: the constructor's on_set_logging_level warns that logging is deprecated
     # (2026-07-28), but handshake-era clients still use it.
     server.add_request_handler("logging/setLevel", SetLevelRequestParams, client_logs.set_level)
