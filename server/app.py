@@ -58,6 +58,7 @@ from server.auth import ApiKeyMiddleware
 from server.caller import Callers
 from server.client_logs import ClientLogs
 from server.completions import Completions
+from server.confirmations import CONFIRMED_TOOLS, Confirmations
 from server.http_middleware import (
     CORS_HEADERS,
     BrowserCors,
@@ -142,7 +143,8 @@ def build_server(
     server.add_request_handler("logging/setLevel", SetLevelRequestParams, client_logs.set_level)
     # Registered directly too: a successful call returns its result in wire form (`server.results.
     # tool_result`), which the SDK accepts from any handler but `on_call_tool` is not typed for.
-    server.add_request_handler("tools/call", CallToolRequestParams, tool_calls.call_tool)
+    confirmed = Confirmations(callers, reads, tool_calls.call_tool)  # asks before destructive calls
+    server.add_request_handler("tools/call", CallToolRequestParams, confirmed.call_tool)
     if not _tracing_configured():
         # The SDK's only default middleware makes an OpenTelemetry span per message; with no tracer
         # provider set up (as `opentelemetry-instrument` does) every span is a no-op that still costs.
@@ -178,7 +180,8 @@ def build_app(settings: Settings, upstream: Upstream | None = None) -> Starlette
     if not settings.json_response:
         streamable = ResponseMode(
             streamable,
-            long_running=(tool.name for tool in tools.TOOLS if tool.long_running),
+            # A confirmation asks the user on the call's own stream (server.confirmations).
+            long_running=(*(tool.name for tool in tools.TOOLS if tool.long_running), *CONFIRMED_TOOLS),
             logs_wanted=client_logs.wants_logs,
             max_body_bytes=settings.max_body_bytes,
         )
