@@ -66,7 +66,9 @@ const bridge = (() => {
     notify("ui/notifications/initialized", {});
     let last = "";
     new ResizeObserver(() => {
-      const size = { width: document.documentElement.scrollWidth, height: document.documentElement.scrollHeight };
+      // The document's own box, not scrollHeight: that never falls below the frame's current height.
+      const box = document.documentElement.getBoundingClientRect();
+      const size = { width: Math.ceil(box.width), height: Math.ceil(box.height) };
       const key = size.width + "x" + size.height;
       if (key !== last) { last = key; notify("ui/notifications/size-changed", size); }
     }).observe(document.documentElement);

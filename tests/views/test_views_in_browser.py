@@ -159,7 +159,8 @@ async def test_the_comparison_view_sorts_its_table(live_server, sandbox) -> None
             first = await frame.locator("#candidates tbody td.name").first.text_content()
             assert first is not None and first.startswith(sorted(names, key=str.lower)[0])
             bars = frame.locator("#chart .bar")
-            assert await bars.count() == len(comparison["dimensions"]) * len(comparison["candidates"])
+            charted = min(len(comparison["candidates"]), 6)
+            assert await bars.count() == len(comparison["dimensions"]) * charted
             assert host.calls == []
 
 
