@@ -75,6 +75,7 @@ from server.settings import Settings
 from server.tool_calls import ToolCalls
 from server.upstream import Upstream
 from server.webhooks import PATH as WEBHOOK_PATH
+from tools.icons import ICONS
 
 __all__ = ["INSTRUCTIONS", "build_app", "build_server", "serve_http", "serve_stdio"]
 
@@ -123,6 +124,7 @@ def build_server(
         description="Run intervyo.ai AI interviews: profiles, templates, stages, participants, sessions.",
         instructions=INSTRUCTIONS,
         website_url="https://www.intervyo.ai",
+        icons=ICONS,
         lifespan=live.lifespan,
         get_tool_input_schema=tool_calls.input_schema,
         on_list_tools=views.list_tools,
