@@ -10,8 +10,12 @@ does nothing and says so.
 How the question travels depends on the protocol era: a handshake-era session gets an
 `elicitation/create` request on the call's own stream; a 2026-07-28 client gets an `input_required`
 result carrying the request and, as `requestState`, the digest of the sentence asked, and retries with
-the answer. A client without elicitation (or a handshake-era one without a back channel, such as
-stateless HTTP) keeps the plain behaviour: the tools' `destructiveHint` and the client's own approval.
+the answer. A client without elicitation (or a handshake-era one without a back channel: stateless HTTP,
+whose answer no instance would be waiting for, or `INTERVYO_JSON_RESPONSE`) keeps the plain
+behaviour: the tools' `destructiveHint` and the client's own approval.
+
+`requestState` is only the digest of the question, not a secret: a client that forged it could at most
+skip the "changed while asked" check, which protects its own user, so it is not sealed.
 
 Targets that cannot be read (unknown id, another workspace, a session that is no longer scheduled) are
 not asked about: the call goes through and intervyo's own error comes back, as it always did.

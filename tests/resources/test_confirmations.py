@@ -13,7 +13,8 @@ from typing import Any
 
 import httpx2
 import pytest
-from live_support import mcp
+from http_app import running
+from live_support import live_settings, mcp
 from mcp.types import ElicitRequestFormParams, ElicitRequestParams, ElicitResult
 
 pytestmark = pytest.mark.anyio
@@ -196,3 +197,16 @@ async def test_a_missing_target_is_not_asked_about_and_gets_intervyos_error(
     )
     assert bad.is_error and bad.structured_content is not None and bad.structured_content["status"] == 400
     assert asker.asked == []
+
+
+async def test_a_handshake_era_client_of_a_stateless_server_cannot_be_asked_and_the_call_runs(
+    slow_sandbox,
+) -> None:
+    # Its answer would come back as a new request that no server instance is waiting for.
+    person = await _participant(slow_sandbox)
+    asker = _accept()
+    with running(live_settings(slow_sandbox.base_url, stateless=True)) as live:
+        async with mcp(live.mcp_url, slow_sandbox.demo_key, "legacy", elicitation_callback=asker) as client:
+            result = await client.call_tool("delete_participant", {"participant_id": person["id"]})
+    assert asker.asked == [] and not result.is_error
+    assert not await _exists(slow_sandbox, person["id"])
