@@ -109,6 +109,17 @@ function unfence(text) {
   return match ? match[2] : value;
 }
 
+// Fills `node` with the participant's name (a read through the host), leaving it as it is on failure.
+async function showParticipant(node, participantId) {
+  if (!participantId) return;
+  try {
+    const person = await bridge.callTool("get_participant", { participant_id: participantId });
+    if (person.name) node.textContent = person.name;
+  } catch (error) {
+    // The id stays shown: the view works without the name.
+  }
+}
+
 function formatScore(score) {
   return typeof score === "number" ? score.toFixed(1) : "–";
 }

@@ -129,7 +129,9 @@ async def test_the_scorecard_view_shows_the_scorecard_and_opens_cited_turns(live
             shown = await wait_text(frame, "#turn-text", r".")
             turn = next(t for t in transcript["turns"] if t["index"] == index)
             assert shown == turn["content"]["text"].split("\n", 1)[1].rsplit("\n", 1)[0]
-            assert host.calls == [("get_transcript", {"session_id": session["id"]})]
+            assert await wait_text(frame, "#candidate", "Ada") == "Ada Lovelace"
+            assert sorted(name for name, _ in host.calls) == ["get_participant", "get_transcript"]
+            assert ("get_transcript", {"session_id": session["id"]}) in host.calls
             assert (await host.log())["pwned"] == []
 
 
@@ -186,7 +188,9 @@ async def test_the_timeline_refreshes_itself_through_the_host_until_scored(live_
                 await frame.locator("#steps li.current").text_content()
                 == "Scored" + await frame.locator("#steps li.current .when").text_content()
             )
-            assert host.calls and all(name == "get_session" for name, _ in host.calls)
+            assert await frame.locator("#candidate").text_content() == "Katherine Johnson"
+            called = [name for name, _ in host.calls]
+            assert called.count("get_participant") == 1 and "get_session" in called
             assert only_read_tools(host.calls)
 
 
@@ -198,6 +202,7 @@ def _hostile_results() -> dict[str, tuple[dict[str, Any], list[str]]]:
         "session_id": session_id,
         "ready": True,
         "status": "completed",
+        "candidate_id": str(uuid.uuid4()),
         "stage": HOSTILE,
         "score": 7.0,
         "passed": True,
@@ -237,9 +242,12 @@ def _hostile_results() -> dict[str, tuple[dict[str, Any], list[str]]]:
         "recommendation": HOSTILE,
     }
     return {
-        "scorecard": (card, ["#summary", "#recommendation", ".dimension .reasoning .quote", "#turn-text"]),
+        "scorecard": (
+            card,
+            ["#candidate", "#summary", "#recommendation", ".dimension .reasoning .quote", "#turn-text"],
+        ),
         "comparison": (comparison, ["#candidates tbody td.name", "#candidates thead th:nth-child(4)"]),
-        "timeline": (session, ["#result .chip:last-child", ".facts dd.quote"]),
+        "timeline": (session, ["#candidate", "#result .chip:last-child", ".facts dd.quote"]),
     }
 
 
@@ -265,7 +273,10 @@ async def test_hostile_text_in_every_view_is_shown_literally_and_nothing_runs(
     }
 
     async def call(name: str, arguments: dict[str, Any]) -> dict[str, Any]:
-        payload = transcript if name == "get_transcript" else structured_content
+        payload = {
+            "get_transcript": transcript,
+            "get_participant": {"id": str(uuid.uuid4()), "name": HOSTILE},
+        }.get(name, structured_content)
         return {
             "content": [{"type": "text", "text": HOSTILE}],
             "structuredContent": payload,
@@ -282,8 +293,7 @@ async def test_hostile_text_in_every_view_is_shown_literally_and_nothing_runs(
             await frame.locator(".cite").first.click()
             await wait_text(frame, "#turn-text", r".")
         for selector in selectors:
-            text = await frame.locator(selector).first.text_content()
-            assert text is not None and HOSTILE in text, selector
+            assert HOSTILE in await wait_text(frame, selector, re.escape(HOSTILE)), selector
         assert await frame.locator("img, iframe, object, embed").count() == 0
         assert await frame.locator("script").count() == 1  # the view's own
         assert (await host.log())["pwned"] == []
