@@ -28,7 +28,7 @@ from mcp.server.apps import APP_MIME_TYPE, EXTENSION_ID  # noqa: E402
 from sandbox.config import SandboxConfig  # noqa: E402
 from sandbox.seed import DEMO_KEY  # noqa: E402
 from sandbox.serve import serve_in_thread  # noqa: E402
-from server.factory import build_server  # noqa: E402
+from server.app import build_server  # noqa: E402
 from server.settings import Settings  # noqa: E402
 from server.upstream import Upstream  # noqa: E402
 

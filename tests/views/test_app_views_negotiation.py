@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator
 
 import httpx2
 import pytest
-from conftest import fast_settings
 from mcp import Client
 from mcp.client import advertise
 from mcp.server.apps import APP_MIME_TYPE, EXTENSION_ID
@@ -15,6 +14,7 @@ from mcp.shared.exceptions import MCPError
 
 from server.app import build_server
 from server.app_views import VIEWS
+from server.settings import Settings
 from server.upstream import Upstream
 
 LINKED = {tool: view.uri for view in VIEWS for tool in view.tools}
@@ -27,8 +27,9 @@ def _no_sessions(request: httpx2.Request) -> httpx2.Response:
 
 
 @contextlib.asynccontextmanager
-async def _client(mode: str, *, apps: bool, mime_types: list[str] | None = None) -> AsyncIterator[Client]:
-    settings = fast_settings(api_key="iv_live_unit_test_key")
+async def _client(
+    settings: Settings, mode: str, *, apps: bool, mime_types: list[str] | None = None
+) -> AsyncIterator[Client]:
     extensions = [advertise(EXTENSION_ID, {"mimeTypes": mime_types or [APP_MIME_TYPE]})] if apps else None
     async with (
         Upstream(settings, transport=httpx2.MockTransport(_no_sessions)) as upstream,
@@ -39,8 +40,8 @@ async def _client(mode: str, *, apps: bool, mime_types: list[str] | None = None)
 
 @pytest.mark.anyio
 @pytest.mark.parametrize("mode", ["legacy", "auto"])
-async def test_a_client_with_apps_gets_tool_links_and_the_view_resources(mode: str) -> None:
-    async with _client(mode, apps=True) as client:
+async def test_a_client_with_apps_gets_tool_links_and_the_view_resources(make_settings, mode: str) -> None:
+    async with _client(make_settings(api_key="iv_live_unit_test_key"), mode, apps=True) as client:
         if mode == "auto":  # handshake-era capabilities have no `extensions` field to advertise it in
             assert EXTENSION_ID in (client.server_capabilities.extensions or {})
         tools = {tool.name: tool for tool in (await client.list_tools()).tools}
@@ -63,9 +64,10 @@ async def test_a_client_with_apps_gets_tool_links_and_the_view_resources(mode: s
 @pytest.mark.parametrize("mode", ["legacy", "auto"])
 @pytest.mark.parametrize("mime_types", [None, ["text/html"]])
 async def test_a_client_without_apps_sees_no_links_and_no_views(
-    mode: str, mime_types: list[str] | None
+    make_settings, mode: str, mime_types: list[str] | None
 ) -> None:
-    async with _client(mode, apps=mime_types is not None, mime_types=mime_types) as client:
+    settings = make_settings(api_key="iv_live_unit_test_key")
+    async with _client(settings, mode, apps=mime_types is not None, mime_types=mime_types) as client:
         tools = (await client.list_tools()).tools
         assert [tool.name for tool in tools if (tool.meta or {}).get("ui")] == []
         assert not [r for r in (await client.list_resources()).resources if r.uri.startswith("ui://")]
@@ -76,7 +78,7 @@ async def test_a_client_without_apps_sees_no_links_and_no_views(
 
 
 @pytest.mark.anyio
-async def test_an_unknown_ui_uri_is_not_found_even_with_apps() -> None:
-    async with _client("legacy", apps=True) as client:
+async def test_an_unknown_ui_uri_is_not_found_even_with_apps(make_settings) -> None:
+    async with _client(make_settings(api_key="iv_live_unit_test_key"), "legacy", apps=True) as client:
         with pytest.raises(MCPError):
             await client.read_resource("ui://intervyo/nothing.html")
