@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import logging
 import re
 from collections import Counter
 from collections.abc import Awaitable, Callable
@@ -42,18 +41,17 @@ from mcp.types import (
     TextContent,
 )
 from mcp.types.version import MODERN_PROTOCOL_VERSIONS
-from pydantic import ValidationError
 
+from server.arguments import parse
 from server.caller import Callers
 from server.errors import ToolError
 from server.reads import Reads
 from server.response_mode import answered_as_json
+from tools import Composite, Operation
 from tools.participants import ImportParticipants, ParticipantId
 from tools.sessions import SessionId
 
 __all__ = ["CONFIRMED_TOOLS", "Confirmations"]
-
-logger = logging.getLogger(__name__)
 
 CONFIRMED_TOOLS = ("delete_participant", "cancel_session", "import_participants")
 
@@ -87,7 +85,8 @@ class Confirmations:
 
     async def call_tool(self, ctx: ServerRequestContext[Any], params: CallToolRequestParams) -> Any:
         caller = self._callers.find(ctx) if params.name in CONFIRMED_TOOLS else None
-        if caller is None or caller.view.find(params.name) is None or not _can_ask(ctx):
+        tool = caller.view.find(params.name) if caller is not None else None
+        if caller is None or tool is None or not _can_ask(ctx):
             # Not one of them, or a call the handler refuses anyway (no key, a tool hidden from this caller).
             return await self._call_tool(ctx, params)
         key = caller.key
@@ -98,8 +97,8 @@ class Confirmations:
             confirmed = params.request_state  # the digest of the question this answers
         else:
             try:
-                asked = await self._describe(params.name, raw, key)
-            except (ToolError, ValidationError):
+                asked = await self._describe(tool, raw, key)
+            except ToolError:
                 asked = None
             if asked is None:
                 return await self._call_tool(ctx, params)  # which reports the bad argument or missing target
@@ -114,20 +113,25 @@ class Confirmations:
             action = answer.action if answer.action != "accept" else "accept without ticking confirm"
             return _not_done(params.name, f"the user answered {action}", action)
         try:
-            now = await self._describe(params.name, raw, key)
-        except (ToolError, ValidationError):
+            now = await self._describe(tool, raw, key)
+        except ToolError:
             now = None
         if now is None or _digest(now) != confirmed:
             reason = "its target changed while the user was asked; call it again to ask about the new state"
             return _not_done(params.name, reason, "changed")
         return await self._call_tool(ctx, params)
 
-    async def _describe(self, tool: str, raw: dict[str, Any], key: str) -> str | None:
-        if tool == "delete_participant":
-            return await self._participant_deletion(ParticipantId.model_validate(raw), key)
-        if tool == "cancel_session":
-            return await self._cancellation(SessionId.model_validate(raw), key)
-        return await self._import(ImportParticipants.model_validate(raw), key)
+    async def _describe(self, tool: Operation | Composite, raw: dict[str, Any], key: str) -> str | None:
+        # Parsed exactly as the call will parse them (JSON strings decoded and all), so no spelling of
+        # the arguments that the call accepts can skip the question.
+        arguments = parse(tool, raw)
+        if isinstance(arguments, ParticipantId):
+            return await self._participant_deletion(arguments, key)
+        if isinstance(arguments, SessionId):
+            return await self._cancellation(arguments, key)
+        if isinstance(arguments, ImportParticipants):
+            return await self._import(arguments, key)
+        raise LookupError(tool.name)
 
     async def _participant_deletion(self, arguments: ParticipantId, key: str) -> str:
         participant_id = str(arguments.participant_id)

@@ -7,6 +7,7 @@ always did. A target that changes while the user is asked is not acted on.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -210,3 +211,24 @@ async def test_a_handshake_era_client_of_a_stateless_server_cannot_be_asked_and_
             result = await client.call_tool("delete_participant", {"participant_id": person["id"]})
     assert asker.asked == [] and not result.is_error
     assert not await _exists(slow_sandbox, person["id"])
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_arguments_spelled_as_a_json_string_are_asked_about_too(
+    polling_server, slow_sandbox, slow_sessions, mode
+) -> None:
+    stage = await slow_sessions.stage()
+    tag = uuid.uuid4().hex[:8]
+    rows = [
+        {
+            "name": f"Json {tag}",
+            "email": f"{tag}@example.com",
+            "evaluation_template_id": stage["evaluation_template_id"],
+        }
+    ]
+    asker = Asker("decline")
+    async with mcp(polling_server.mcp_url, slow_sandbox.demo_key, mode, elicitation_callback=asker) as client:
+        kept = await client.call_tool("import_participants", {"participants": json.dumps(rows)})
+        found = await client.call_tool("list_participants", {"email": f"{tag}@example.com"})
+    assert kept.is_error and len(asker.asked) == 1 and asker.asked[0].startswith("Import 1 participant(s)")
+    assert found.structured_content is not None and found.structured_content["items"] == []
