@@ -169,7 +169,7 @@ async def test_the_comparison_view_sorts_its_table(live_server, sandbox) -> None
 async def test_the_timeline_refreshes_itself_through_the_host_until_scored(live_server, sandbox) -> None:
     async with apps_client(live_server.mcp_url, sandbox.demo_key) as client:
         session = await new_session(client, "Katherine Johnson")
-        advance(sandbox, session["id"], "in_progress")
+        advance(sandbox, session["id"], "in_progress")  # (a completed one gets scored on its own)
         result = await client.call_tool("get_session", {"session_id": session["id"]})
         html = await view_html(client, "ui://intervyo/timeline.html")
 
@@ -181,7 +181,7 @@ async def test_the_timeline_refreshes_itself_through_the_host_until_scored(live_
             await wait_text(frame, "#steps li.current", "In progress")
             assert await frame.locator("#result").count() == 0
             advance(sandbox, session["id"], "scored")
-            score = await wait_text(frame, "#result", r"\d", timeout_s=20)
+            score = await wait_text(frame, "#result", r"\d", timeout_s=30)  # it looks every 15 s
             scored = await structured(client, "get_session", session_id=session["id"])
             assert score.startswith(f"{scored['score']:.1f}")
             assert (
