@@ -89,37 +89,47 @@ class Confirmations:
         if caller is None or tool is None or not _can_ask(ctx):
             # Not one of them, or a call the handler refuses anyway (no key, a tool hidden from this caller).
             return await self._call_tool(ctx, params)
-        key = caller.key
         raw = params.arguments or {}
-        modern = ctx.session.protocol_version in MODERN_PROTOCOL_VERSIONS
-        answer = (params.input_responses or {}).get(_INPUT) if modern else None
-        if isinstance(answer, ElicitResult):
-            confirmed = params.request_state  # the digest of the question this answers
-        else:
-            try:
-                asked = await self._describe(tool, raw, key)
-            except ToolError:
-                asked = None
-            if asked is None:
-                return await self._call_tool(ctx, params)  # which reports the bad argument or missing target
-            if modern:
-                form = ElicitRequestFormParams(message=asked, requested_schema=_SCHEMA)
-                return InputRequiredResult(
-                    input_requests={_INPUT: ElicitRequest(params=form)}, request_state=_digest(asked)
-                )
-            answer = await ctx.session.elicit_form(asked, _SCHEMA, related_request_id=ctx.request_id)
-            confirmed = _digest(asked)
+        if ctx.session.protocol_version in MODERN_PROTOCOL_VERSIONS:
+            answer = (params.input_responses or {}).get(_INPUT)
+            if isinstance(answer, ElicitResult):  # the retry: `requestState` is the digest of the question
+                return await self._settle(ctx, params, tool, caller.key, answer, params.request_state)
+        asked = await self._question(tool, raw, caller.key)
+        if asked is None:
+            return await self._call_tool(ctx, params)  # which reports the bad argument or missing target
+        if ctx.session.protocol_version in MODERN_PROTOCOL_VERSIONS:
+            form = ElicitRequestFormParams(message=asked, requested_schema=_SCHEMA)
+            return InputRequiredResult(
+                input_requests={_INPUT: ElicitRequest(params=form)}, request_state=_digest(asked)
+            )
+        answer = await ctx.session.elicit_form(asked, _SCHEMA, related_request_id=ctx.request_id)
+        return await self._settle(ctx, params, tool, caller.key, answer, _digest(asked))
+
+    async def _settle(
+        self,
+        ctx: ServerRequestContext[Any],
+        params: CallToolRequestParams,
+        tool: Operation | Composite,
+        key: str,
+        answer: ElicitResult,
+        confirmed: str | None,
+    ) -> Any:
+        """Run the call if the user said yes to the question whose digest is `confirmed`, still true now."""
         if answer.action != "accept" or (answer.content or {}).get("confirm") is not True:
             action = answer.action if answer.action != "accept" else "accept without ticking confirm"
             return _not_done(params.name, f"the user answered {action}", action)
-        try:
-            now = await self._describe(tool, raw, key)
-        except ToolError:
-            now = None
+        now = await self._question(tool, params.arguments or {}, key)
         if now is None or _digest(now) != confirmed:
             reason = "its target changed while the user was asked; call it again to ask about the new state"
             return _not_done(params.name, reason, "changed")
         return await self._call_tool(ctx, params)
+
+    async def _question(self, tool: Operation | Composite, raw: dict[str, Any], key: str) -> str | None:
+        """The sentence to ask about this call now; None when there is nothing to ask about."""
+        try:
+            return await self._describe(tool, raw, key)
+        except ToolError:
+            return None
 
     async def _describe(self, tool: Operation | Composite, raw: dict[str, Any], key: str) -> str | None:
         # Parsed exactly as the call will parse them (JSON strings decoded and all), so no spelling of
