@@ -85,7 +85,8 @@ async def test_legacy_sse_honours_the_narrowing_headers(live_server, sandbox, co
     async with connect(live_server.sse_url, sandbox.demo_key, transport="sse", headers=headers) as client:
         names = [tool.name for tool in (await client.list_tools()).tools]
     assert names and all(
-        name.startswith(("list_", "get_", "wait_for_", "compare_")) or name == "execute_code" for name in names
+        name.startswith(("list_", "get_", "wait_for_", "compare_")) or name == "execute_code"
+        for name in names
     )
 
 
