@@ -55,10 +55,12 @@ from starlette.types import ASGIApp
 
 import tools
 from server import __version__
+from server.app_views import EXTENSION_ID, AppViews
 from server.auth import ApiKeyMiddleware
 from server.caller import Callers
 from server.client_logs import ClientLogs
 from server.completions import Completions
+from server.confirmations import CONFIRMED_TOOLS, Confirmations
 from server.http_middleware import (
     CORS_HEADERS,
     BrowserCors,
@@ -76,6 +78,7 @@ from server.settings import Settings
 from server.tool_calls import ToolCalls
 from server.upstream import Upstream
 from server.webhooks import PATH as WEBHOOK_PATH
+from tools.icons import ICONS
 
 __all__ = ["INSTRUCTIONS", "build_app", "build_server", "serve_http", "serve_stdio"]
 
@@ -116,6 +119,7 @@ def build_server(
     prompts = Prompts(callers, reads)
     completions = Completions(callers, reads)
     client_logs = client_logs or ClientLogs()
+    views = AppViews(tool_calls.list_tools, resources.list_resources, resources.read_resource)
     server: Server[Any] = Server(
         "intervyo",
         version=__version__,
@@ -123,12 +127,13 @@ def build_server(
         description="Run intervyo.ai AI interviews: profiles, templates, stages, participants, sessions.",
         instructions=INSTRUCTIONS,
         website_url="https://www.intervyo.ai",
+        icons=ICONS,
         lifespan=live.lifespan,
         get_tool_input_schema=tool_calls.input_schema,
-        on_list_tools=tool_calls.list_tools,
-        on_list_resources=resources.list_resources,
+        on_list_tools=views.list_tools,
+        on_list_resources=views.list_resources,
         on_list_resource_templates=resources.list_resource_templates,
-        on_read_resource=resources.read_resource,
+        on_read_resource=views.read_resource,
         on_subscribe_resource=live.subscriptions.subscribe,
         on_unsubscribe_resource=live.subscriptions.unsubscribe,
         on_subscriptions_listen=live.subscriptions.listen,
@@ -136,12 +141,15 @@ def build_server(
         on_get_prompt=prompts.get_prompt,
         on_completion=completions.complete,
     )
+    # MCP Apps views, served only to clients that negotiate the extension (server.app_views).
+    server.extensions[EXTENSION_ID] = {}
     # Registered directly: the constructor's on_set_logging_level warns that logging is deprecated
     # (2026-07-28), but handshake-era clients still use it.
     server.add_request_handler("logging/setLevel", SetLevelRequestParams, client_logs.set_level)
     # Registered directly too: a successful call returns its result in wire form (`server.results.
     # tool_result`), which the SDK accepts from any handler but `on_call_tool` is not typed for.
-    server.add_request_handler("tools/call", CallToolRequestParams, tool_calls.call_tool)
+    confirmed = Confirmations(callers, reads, tool_calls.call_tool)  # asks before destructive calls
+    server.add_request_handler("tools/call", CallToolRequestParams, confirmed.call_tool)
     if not _tracing_configured():
         # The SDK's only default middleware makes an OpenTelemetry span per message; with no tracer
         # provider set up (as `opentelemetry-instrument` does) every span is a no-op that still costs.
@@ -183,7 +191,8 @@ def build_app(
     if not settings.json_response:
         streamable = ResponseMode(
             streamable,
-            long_running=(tool.name for tool in tools.TOOLS if tool.long_running),
+            # A confirmation asks the user on the call's own stream (server.confirmations).
+            long_running=(*(tool.name for tool in tools.TOOLS if tool.long_running), *CONFIRMED_TOOLS),
             logs_wanted=client_logs.wants_logs,
             max_body_bytes=settings.max_body_bytes,
         )

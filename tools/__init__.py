@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from tools import (
     agent_profiles,
     code_execution,
+    comparisons,
     evaluation_stages,
     evaluation_templates,
     participants,
@@ -45,7 +46,7 @@ CATALOG: tuple[Operation, ...] = (
     *code_execution.OPERATIONS,
 )
 
-COMPOSITES: tuple[Composite, ...] = scorecards.COMPOSITES
+COMPOSITES: tuple[Composite, ...] = (*scorecards.COMPOSITES, *comparisons.COMPOSITES)
 
 TOOLS: tuple[Operation | Composite, ...] = (*CATALOG, *COMPOSITES)
 

@@ -20,6 +20,8 @@ from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode, JsonSchemaValue
 from pydantic_core import CoreSchema, core_schema
 
+from tools.icons import ICONS
+
 __all__ = [
     "CREATE",
     "DELETE",
@@ -61,6 +63,7 @@ class Annotations:
             description=description,
             input_schema=input_schema,
             output_schema=output_schema,
+            icons=ICONS,
             annotations=ToolAnnotations(
                 read_only_hint=self.read_only,
                 destructive_hint=self.destructive,

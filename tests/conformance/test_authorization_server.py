@@ -24,6 +24,7 @@ import httpx2
 import pytest
 from http_app import running
 from node_tools import CONFORMANCE, NODE
+
 from server.binding import bind
 
 pytestmark = pytest.mark.anyio

@@ -43,12 +43,12 @@ from mcp.shared.auth import (
     OAuthToken,
 )
 from pydantic import AnyUrl
-from server.binding import bind
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from server.binding import bind
 from server.oauth import OAuth
 from server.oauth.store import Store
 from server.settings import Settings
