@@ -18,6 +18,12 @@ from http_app import LiveServer, running
 from mcp import Client
 from mcp.client.sse import sse_client
 from mcp.client.streamable_http import streamable_http_client
+from prerequisites import (  # noqa: F401  (hooks: markers for programs beyond Python, INTERVYO_REQUIRE_ALL)
+    pytest_collection_modifyitems,
+    pytest_collectreport,
+    pytest_configure,
+    pytest_runtest_makereport,
+)
 
 from server.factory import build_server
 from server.settings import Settings
