@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass
+from importlib.metadata import version
 from typing import Any
 
 import httpx2
@@ -53,6 +54,11 @@ class SandboxHandle:
         )
         assert response.status_code < 300, response.text
         return response
+
+
+def pytest_report_header() -> str:
+    """Which SDK this run tests: CI runs the suite on the lowest and the newest `mcp` allowed."""
+    return f"mcp {version('mcp')}"
 
 
 @pytest.fixture(scope="session")
