@@ -3,6 +3,7 @@ and a session it cannot move holds up no other."""
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -34,13 +35,19 @@ def _counting_passes(runtime: Runtime) -> list[float]:
 
 
 def _recording_sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Record how long each of the worker's loops chooses to sleep, every time it is about to."""
+    """Record how long each of the worker's loops chooses to sleep, every time it is about to.
+
+    Only this thread's: a sandbox another test left running serves from its own thread, with its own worker.
+    """
     chosen: list[float] = []
     until = sandbox.worker._until
+    here = threading.get_ident()
 
     def recorded(deadline: float | None, longest: float) -> float:
-        chosen.append(until(deadline, longest))
-        return chosen[-1]
+        seconds = until(deadline, longest)
+        if threading.get_ident() == here:
+            chosen.append(seconds)
+        return seconds
 
     monkeypatch.setattr(sandbox.worker, "_until", recorded)
     return chosen
