@@ -11,6 +11,7 @@ validation -> upstream call -> shaped result. The modules, one concept each:
     idempotency  derived idempotency keys for schedule_session
     retry        backoff, jitter and Retry-After
     upstream     the one pooled httpx2 client to the intervyo API, retries within a deadline
+    proxy        which proxy the environment names for the API (HTTPS_PROXY, ALL_PROXY, NO_PROXY)
     errors       HTTP statuses -> tool errors a model can act on (the error tree)
     results      upstream answers -> the tools' structured results
     rendering    the short text beside each structured result

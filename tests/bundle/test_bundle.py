@@ -16,6 +16,9 @@ from typing import Any
 import pytest
 from mcp import Client, StdioServerParameters
 
+# scripts/bundle validates and packs with the official MCPB tool, run by npx.
+pytestmark = pytest.mark.node
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 from node_tools import INSPECTOR, ServedCommand, npx
 
+pytestmark = pytest.mark.node
+
 
 def _inspect(server: ServedCommand, cwd: Path, *args: str) -> Any:
     run = npx(

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
-import shutil
 import socket
 import subprocess
 import tempfile
@@ -12,19 +10,18 @@ import time
 from collections.abc import Iterator
 
 import pytest
+from prerequisites import redis_missing, redis_server
 
 
 @pytest.fixture(scope="module")
 def redis_url() -> Iterator[str]:
     """A real redis-server on a free loopback port, stopped afterwards (as in tests/resources).
 
-    Missing redis-server fails the tests (CI must install it); INTERVYO_TEST_SKIP_REDIS=1 skips them.
+    Without a redis-server the tests skip saying so (`tests/prerequisites.py`; CI fails on the skip).
     """
-    binary = shutil.which("redis-server")
+    binary = redis_server()
     if binary is None:
-        if os.environ.get("INTERVYO_TEST_SKIP_REDIS") == "1":
-            pytest.skip("redis-server not installed and INTERVYO_TEST_SKIP_REDIS=1")
-        pytest.fail("redis-server is not installed (Debian: apt-get install redis-server)", pytrace=False)
+        pytest.skip(redis_missing() or "needs redis-server")
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]

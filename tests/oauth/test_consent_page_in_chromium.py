@@ -5,7 +5,6 @@ docs/ for the README."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +12,7 @@ import httpx2
 import pytest
 from oauth_support import REDIRECT_URI, Site, authorize_url, pkce, register, signed_in_site
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.chromium]
 
 CHROMIUM = "/usr/bin/chromium"
 DOCS = Path(__file__).resolve().parents[2] / "docs"
@@ -56,8 +55,6 @@ _AUDIT = """() => {
 
 @pytest.fixture
 def chromium() -> str:
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} is not installed (Debian: apt-get install chromium)")
     return CHROMIUM
 
 

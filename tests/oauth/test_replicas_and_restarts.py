@@ -31,6 +31,7 @@ async def test_a_restart_on_the_same_sqlite_file_loses_no_grant(
     assert (tmp_path / "oauth.sqlite3").stat().st_mode & 0o077 == 0
 
 
+@pytest.mark.redis
 async def test_a_token_issued_by_one_replica_is_accepted_by_the_other(
     sandbox: Any, make_settings: Any, tmp_path: Path, redis_url: str
 ) -> None:

@@ -1,8 +1,8 @@
 """Several replicas sharing one Redis: an update one replica detects reaches subscribers on the other.
 
-A real `redis-server` is started for these tests (see `live_support.redis_url`). Replica A receives
-intervyo's webhooks; the subscribers are connected to replica B only. The replicas are two apps in this
-process (`replicas`) and, once, two `intervyo-mcp serve` processes (`processes`).
+A real `redis-server` is started for these tests (`live_support.redis_url`; marker `redis`). Replica A
+receives intervyo's webhooks; the subscribers are connected to replica B only. The replicas are two apps
+in this process (`replicas`) and, once, two `intervyo-mcp serve` processes (`processes`).
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from server.redis_bus import RedisBus
 from server.settings import Settings
 from tools.webhooks import sign
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.redis]
 
 _BOUND_S = 10.0
 

@@ -17,7 +17,7 @@ from typing import Any
 import anyio
 import httpx2
 import pytest
-from apps_host import apps_host, chromium_missing
+from apps_host import apps_host
 from mcp import Client
 from mcp.client import advertise
 from mcp.client.streamable_http import streamable_http_client
@@ -27,10 +27,7 @@ from mcp.types import CallToolResult
 import tools
 from server.app_views import VIEWS
 
-pytestmark = [
-    pytest.mark.anyio,
-    pytest.mark.skipif(chromium_missing() is not None, reason=chromium_missing() or ""),
-]
+pytestmark = [pytest.mark.anyio, pytest.mark.chromium]
 
 HOSTILE = (
     "<img src=x onerror=\"parent.postMessage({pwned: 1}, '*')\"></script>"
