@@ -23,7 +23,7 @@ import uvicorn
 from sandbox.app import create_app
 from sandbox.config import ApiKeySpec, SandboxConfig
 from sandbox.seed import DEMO_KEY, OTHER_KEY, READONLY_KEY, TRIAL_KEY, UNPAID_KEY
-from sandbox.serve import bind
+from server.binding import bind
 
 __all__ = ["main"]
 
@@ -75,9 +75,8 @@ def main(argv: list[str] | None = None) -> int:
             raise ValueError(f"--host {args.host} is not a loopback address; pass --allow-remote to insist")
         if not 0 <= args.port <= 65535:
             raise ValueError(f"--port must be 0-65535, got {args.port}")
-        sock = bind(args.host, args.port)
         # Listening before the banner: a client that reads the URL may connect at once.
-        sock.listen(2048)
+        sock = bind(args.host, args.port)
     except (ValueError, OSError) as exc:
         print(f"intervyo-mcp sandbox: error: {exc}", file=sys.stderr)
         return 2

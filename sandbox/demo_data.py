@@ -75,10 +75,15 @@ class _SeedClock:
         return self.at
 
 
-def seed_demo_rows(store: Store, config: SandboxConfig, demo_id: Callable[[str], str]) -> None:
+def seed_demo_rows(
+    store: Store,
+    config: SandboxConfig,
+    demo_id: Callable[[str], str],
+    *,
+    demo_workspace: str,
+    other_workspace: str,
+) -> None:
     """Write the demo rows into the demo and second workspaces (both must exist)."""
-    from sandbox.seed import DEMO_WORKSPACE_ID, OTHER_WORKSPACE_ID
-
     counter = itertools.count()
     clock = _SeedClock()
     runtime = Runtime(
@@ -90,8 +95,8 @@ def seed_demo_rows(store: Store, config: SandboxConfig, demo_id: Callable[[str],
     )
     start = clock.at
     with store.atomic():
-        _seed_demo(runtime.context(DEMO_WORKSPACE_ID, runtime.origin), clock, start)
-        _seed_other(runtime.context(OTHER_WORKSPACE_ID, runtime.origin))
+        _seed_demo(runtime.context(demo_workspace, runtime.origin), clock, start)
+        _seed_other(runtime.context(other_workspace, runtime.origin))
     clock.at = start
 
 

@@ -7,23 +7,14 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any, Literal
+from typing import Any
 from uuid import uuid4
 
 from sandbox.clock import iso
 from sandbox.runtime import Runtime
+from tools.webhooks import Event
 
 __all__ = ["Event", "emit"]
-
-Event = Literal[
-    "session.created",
-    "session.started",
-    "session.completed",
-    "session.scored",
-    "session.failed",
-    "session.cancelled",
-    "participant.created",
-]
 
 
 def emit(runtime: Runtime, event: Event, data: dict[str, Any]) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import BaseModel
 from starlette.requests import Request
@@ -252,7 +252,7 @@ def _responses(operation: Operation, components: dict[str, Any]) -> dict[str, An
 def _result_schema(operation: Operation, components: dict[str, Any]) -> dict[str, Any]:
     assert operation.result is not None
     if operation.list_result:
-        item: type[BaseModel] = operation.result.__pydantic_generic_metadata__["args"][0]
+        (item,) = get_args(operation.result.model_fields["items"].annotation)  # Page[Item].items: list[Item]
         rows = _register(item.model_json_schema(mode="serialization"), components)
         return {
             "type": "object",

@@ -86,7 +86,9 @@ def seed(store: Store, config: SandboxConfig) -> None:
                 raise ValueError(f"unknown workspace {spec.workspace!r} for key {spec.key!r}")
             store.put_key(KeyGrant(spec.key, WORKSPACES[spec.workspace].id, spec.scopes))
     if config.seed_demo and store.get_meta(_SEEDED) is None:
-        seed_demo_rows(store, config, demo_id)
+        seed_demo_rows(
+            store, config, demo_id, demo_workspace=DEMO_WORKSPACE_ID, other_workspace=OTHER_WORKSPACE_ID
+        )
         store.set_meta(_SEEDED, str(int(time.time())))
 
 

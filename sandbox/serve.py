@@ -9,9 +9,6 @@ block stops the server and its background worker and closes the database.
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
@@ -23,11 +20,11 @@ from starlette.applications import Starlette
 from sandbox.api import API_PREFIX
 from sandbox.app import create_app
 from sandbox.config import SandboxConfig
+from server.binding import bind, serving_in_thread, uvicorn_config
 
-__all__ = ["RunningSandbox", "bind", "serve_async", "serve_in_thread"]
+__all__ = ["RunningSandbox", "serve_async", "serve_in_thread"]
 
 _START_TIMEOUT = 15.0
-_STOP_TIMEOUT = 15.0
 
 
 @dataclass(frozen=True)
@@ -56,22 +53,8 @@ def serve_in_thread(
     """Run the sandbox in a daemon thread until the block exits."""
     app = create_app(config)
     sock = bind(host, port)
-    server = _server(app)
-    thread = threading.Thread(
-        target=server.run, kwargs={"sockets": [sock]}, name="intervyo-sandbox", daemon=True
-    )
-    thread.start()
-    try:
-        deadline = time.monotonic() + _START_TIMEOUT
-        while not server.started:
-            if not thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the sandbox server did not start")
-            time.sleep(0.01)
+    with serving_in_thread(uvicorn_config(app), sock, "the intervyo sandbox"):
         yield RunningSandbox(host=host, port=sock.getsockname()[1], app=app)
-    finally:
-        server.should_exit = True
-        thread.join(_STOP_TIMEOUT)
-        sock.close()
 
 
 @asynccontextmanager
@@ -81,7 +64,7 @@ async def serve_async(
     """Run the sandbox as a task on the current event loop until the block exits."""
     app = create_app(config)
     sock = bind(host, port)
-    server = _server(app)
+    server = uvicorn.Server(uvicorn_config(app))
     try:
         async with anyio.create_task_group() as group:
             group.start_soon(server.serve, [sock])
@@ -94,28 +77,3 @@ async def serve_async(
                 server.should_exit = True
     finally:
         sock.close()
-
-
-def bind(host: str, port: int) -> socket.socket:
-    """A TCP socket bound to host:port (IPv6 for an IPv6 literal), not yet listening."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    # IPPROTO_TCP, not 0: asyncio only sets TCP_NODELAY on accepted sockets of a TCP-protocol listener,
-    # and without it a keep-alive answer written in two parts waits for a delayed ACK (~40 ms).
-    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    sock.set_inheritable(True)
-    return sock
-
-
-def _server(app: Starlette) -> uvicorn.Server:
-    # log_config=None: an embedding process (the MCP server, a test run) keeps its own logging set-up.
-    config = uvicorn.Config(
-        app,
-        log_config=None,
-        log_level="warning",
-        access_log=False,
-        lifespan="on",
-        timeout_graceful_shutdown=5,
-    )
-    return uvicorn.Server(config)

@@ -10,8 +10,6 @@ or fail an API call.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import logging
 import time
@@ -21,21 +19,16 @@ import httpx2
 
 from sandbox.runtime import Runtime
 from sandbox.store import Delivery
+from tools.webhooks import EVENT_HEADER, SIGNATURE_HEADER, sign
 
-__all__ = ["MAX_ATTEMPTS", "SIGNATURE_HEADER", "deliver_due", "sign"]
+__all__ = ["MAX_ATTEMPTS", "deliver_due"]
 
-SIGNATURE_HEADER = "x-intervyo-signature"
 MAX_ATTEMPTS = 6
 _FIRST_BACKOFF = 1.0
 _TIMEOUT = 5.0
 _BATCH = 20
 
 _log = logging.getLogger(__name__)
-
-
-def sign(secret: str, body: bytes) -> str:
-    """The signature header value for `body`."""
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
 async def deliver_due(runtime: Runtime, client: httpx2.AsyncClient) -> int:
@@ -63,7 +56,7 @@ async def _post(client: httpx2.AsyncClient, url: str, secret: str, delivery: Del
     body = delivery.body.encode()
     headers = {
         "content-type": "application/json",
-        "x-intervyo-event": str(json.loads(body)["event"]),
+        EVENT_HEADER: str(json.loads(body)["event"]),
         SIGNATURE_HEADER: sign(secret, body),
     }
     try:

@@ -3,6 +3,9 @@
 
     python scripts/generate.py           rewrite every generated block in place
     python scripts/generate.py --check   change nothing; exit 1 and name the stale files
+    python scripts/generate.py --mcpb intervyo-mcp.mcpb
+                                         also record that bundle's SHA-256 in server.json (a release
+                                         step: the registry entry points at the released bundle)
 
 Each `Target` is a file plus a function from its current text to its generated text. To generate
 something new, write that function and add a `Target` to `TARGETS`.
@@ -11,9 +14,11 @@ something new, write that function and add a `Target` to `TARGETS`.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import re
 import sys
+import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import tools  # noqa: E402
-from server.settings import ENV_PREFIX, Settings  # noqa: E402
+from server.settings import ENV_PREFIX, FLAGS, Settings  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -54,7 +59,7 @@ def tool_table() -> str:
 
 def settings_table() -> str:
     """The README's configuration table, from the settings model's fields."""
-    rows = ["| Environment variable | Default | Meaning |", "|---|---|---|"]
+    rows = ["| Environment variable | Flag | Default | Meaning |", "|---|---|---|---|"]
     for name, field in Settings.model_fields.items():
         default = field.default
         if isinstance(default, tuple):
@@ -62,7 +67,10 @@ def settings_table() -> str:
         elif isinstance(default, bool):
             default = str(default).lower()
         shown = "(unset)" if default is None else default if default == "(none)" else f"`{default}`"
-        rows.append(f"| `{ENV_PREFIX}{name.upper()}` | {shown} | {field.description} |")
+        flag = f"`--{name.replace('_', '-')}`" if name in FLAGS else ""
+        meaning = (field.description or "").rstrip(".")
+        meaning = meaning[:1].upper() + meaning[1:] + "."
+        rows.append(f"| `{ENV_PREFIX}{name.upper()}` | {flag} | {shown} | {meaning} |")
     return "\n".join(rows) + "\n"
 
 
@@ -123,17 +131,92 @@ def manifest(text: str) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-TARGETS = [Target(ROOT / "README.md", readme), Target(ROOT / "manifest.json", manifest)]
+# Where the hosted server answers and where releases are published: stated once, here.
+REMOTE_URL = "https://mcp.intervyo.ai/mcp"
+REPOSITORY = "https://github.com/intervyo/intervyo-mcp"
+SERVER_SCHEMA = "https://static.modelcontextprotocol.io/schemas/2025-09-29/server.schema.json"
+
+
+def server_json(text: str, bundle_sha256: str | None = None) -> str:
+    """server.json, the MCP Registry entry: the hosted remote and the MCPB bundle of this version.
+
+    Name, title, links and version come from manifest.json and the package, the description from
+    pyproject (the registry allows 100 characters). The bundle's SHA-256 is that of the released file:
+    kept from the current server.json unless `bundle_sha256` (from `--mcpb`) replaces it.
+    """
+    from server import __version__
+
+    document = json.loads(manifest((ROOT / "manifest.json").read_text()))
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    current = json.loads(text) if text.strip() else {}
+    packages = current.get("packages") or [{}]
+    sha256 = bundle_sha256 or packages[0].get("fileSha256")
+    if not sha256:
+        raise SystemExit(
+            "generate.py: server.json needs the bundle's SHA-256: pass --mcpb <intervyo-mcp.mcpb>"
+        )
+    release = f"{REPOSITORY}/releases/download/v{__version__}"
+    key = "Your intervyo API key (dashboard: Developer > API Keys), starting iv_live_."
+    entry = {
+        "$schema": SERVER_SCHEMA,
+        "name": "ai.intervyo/intervyo",
+        "title": document["display_name"],
+        "description": project["description"],
+        "version": __version__,
+        "websiteUrl": document["homepage"],
+        "repository": {"url": REPOSITORY, "source": "github"},
+        "icons": [
+            {
+                "src": f"https://raw.githubusercontent.com/intervyo/intervyo-mcp/v{__version__}/{document['icon']}",
+                "mimeType": "image/png",
+                "sizes": ["512x512"],
+            }
+        ],
+        "remotes": [
+            {
+                "type": "streamable-http",
+                "url": REMOTE_URL,
+                "headers": [
+                    {
+                        "name": "Authorization",
+                        "description": key,
+                        "value": "Bearer {api_key}",
+                        "isRequired": True,
+                        "isSecret": True,
+                        "variables": {"api_key": {"description": key, "isRequired": True, "isSecret": True}},
+                    }
+                ],
+            }
+        ],
+        "packages": [
+            {
+                "registryType": "mcpb",
+                "identifier": f"{release}/{document['name']}.mcpb",
+                "fileSha256": sha256,
+                "transport": {"type": "stdio"},
+            }
+        ],
+    }
+    return json.dumps(entry, indent=2, ensure_ascii=False) + "\n"
+
+
+TARGETS = [
+    Target(ROOT / "README.md", readme),
+    Target(ROOT / "manifest.json", manifest),
+    Target(ROOT / "server.json", server_json),
+]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="exit 1 if a generated file is out of date")
+    parser.add_argument("--mcpb", type=Path, help="the released bundle, whose SHA-256 server.json records")
     options = parser.parse_args(argv)
+    sha256 = hashlib.sha256(options.mcpb.read_bytes()).hexdigest() if options.mcpb else None
     stale = []
     for target in TARGETS:
-        current = target.path.read_text()
-        generated = target.render(current)
+        current = target.path.read_text() if target.path.exists() else ""
+        generated = server_json(current, sha256) if target.render is server_json else target.render(current)
         if generated != current:
             stale.append(target.path.relative_to(ROOT))
             if not options.check:

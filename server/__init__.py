@@ -9,12 +9,14 @@ validation -> upstream call -> shaped result. The modules, one concept each:
     admission    who may open sessions and SSE streams: checked keys, caps per key and in all, idle close
     request_body request bodies read within a deadline (408), a client leaving mid-request is quiet
     rpc_ids      JSON-RPC ids of the wrong type answered with Invalid Request
+    oauth/       OAuth 2.1 sign-in (Claude's custom connectors): tokens that stand for a user's key
     visibility   which tools a request may see and call (toolsets, read-only, narrowing headers)
     arguments    tool arguments: JSON-string coercion, validation failures as issues
     idempotency  idempotency keys from a call's content; a key reused for other arguments is refused
     idempotency_keys  where keys are held for 24 h: SQLite, or Redis for replicas
     retry        backoff, jitter and Retry-After
     upstream     the one pooled httpx2 client to the intervyo API, retries within a deadline
+    proxy        which proxy the environment names for the API (HTTPS_PROXY, ALL_PROXY, NO_PROXY)
     errors       HTTP statuses -> tool errors a model can act on (the error tree)
     results      upstream answers -> the tools' structured results
     rendering    the short text beside each structured result

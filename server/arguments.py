@@ -18,13 +18,13 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from server.errors import InvalidArguments, Issue
-from tools import Operation
+from tools import Composite, Operation
 
 __all__ = ["parse"]
 
 
-def parse(op: Operation, raw: dict[str, Any] | None) -> BaseModel:
-    """Validate `raw` with the operation's input model, or raise `InvalidArguments`."""
+def parse(op: Operation | Composite, raw: dict[str, Any] | None) -> BaseModel:
+    """Validate `raw` with the tool's input model, or raise `InvalidArguments`."""
     schema = op.input_schema
     values = _decode_json_strings(schema, dict(raw or {}), schema.get("$defs", {}))
     unsendable = [Issue(path, _NOT_FINITE) for path in _non_finite(values, ())]

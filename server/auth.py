@@ -1,38 +1,41 @@
-"""Per-user credentials: each caller's own intervyo API key, used for that caller's request only.
+"""Per-user credentials over HTTP: each request's own intervyo key, resolved into its `Caller` once.
 
-Over HTTP every MCP request must carry `Authorization: Bearer <key>` or `x-api-key: <key>`; without one
-the request is answered 401 before any MCP processing. The key rides the request as the SDK's
-`AuthenticatedUser`, whose principal is the key's SHA-256, so a stateful MCP session is bound to the key
-that opened it. On stdio there is no request, and the key comes from the settings
-(`INTERVYO_API_KEY`). Nothing is cached per key, and logs only ever show `fingerprint(key)`.
+Every MCP request must carry `Authorization: Bearer <key>` or `x-api-key: <key>`; without one it is
+answered 401 before any MCP processing. The middleware resolves the request's `Caller` (`server.caller`:
+the key, and the server's view narrowed by the request's visibility headers) and attaches it as the SDK's
+authenticated user, through which the SDK binds a stateful session to the key that opened it. Nothing is
+cached per key, and logs only ever show `fingerprint(key)`.
+
+With OAuth sign-in on (`server.oauth`), a bearer token of ours (`ivo_...`) stands for a grant: it is
+resolved to the key behind it, the grant's scopes narrow the caller's view exactly as the
+`X-Intervyo-Read-Only` / `X-Intervyo-Toolsets` headers would, and the session is bound to the grant.
+Every 401 then names the resource metadata.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mcp.server.auth.middleware.auth_context import auth_context_var, get_access_token
-from mcp.server.auth.middleware.bearer_auth import AuthenticatedUser
-from mcp.server.auth.provider import AccessToken
+from mcp.server.auth.middleware.auth_context import AuthContextMiddleware
 from starlette.authentication import AuthCredentials
 from starlette.datastructures import Headers
-from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-__all__ = ["MAX_KEY_LENGTH", "ApiKeyMiddleware", "fingerprint", "key_from_headers", "request_key"]
+from server.caller import Caller, CallerUser
+from server.visibility import Visibility
+
+if TYPE_CHECKING:
+    from server.oauth import OAuth
+
+__all__ = ["MAX_KEY_LENGTH", "ApiKeyMiddleware", "key_from_headers"]
 
 MAX_KEY_LENGTH = 512
 
 _MISSING = (
     "Send your intervyo API key with every request, as 'Authorization: Bearer <key>' or 'x-api-key: <key>'."
 )
-
-
-def fingerprint(key: str) -> str:
-    """A short, non-reversible label for a key, the only form a key may take in logs."""
-    return hashlib.sha256(key.encode()).hexdigest()[:8]
+_INVALID_TOKEN = "The access token is expired, revoked or not for this server; sign in again."
 
 
 def key_from_headers(headers: Headers) -> str | None:
@@ -45,54 +48,57 @@ def key_from_headers(headers: Headers) -> str | None:
     return key
 
 
-def request_key(request: object) -> str | None:
-    """The key authenticated for this MCP message's HTTP request, if it came over HTTP."""
-    if isinstance(request, Request):
-        user = request.scope.get("user")
-        if isinstance(user, AuthenticatedUser):
-            return user.access_token.token
-    token = get_access_token()
-    return token.token if token is not None else None
-
-
 class ApiKeyMiddleware:
-    """Require a key on every request to the wrapped MCP endpoint; 401 without one.
+    """Require a key on every request to the wrapped MCP endpoint (401 without one); resolve its caller.
 
     `fallback_key` is single-user mode: a person serving HTTP for themselves on loopback sets
     `INTERVYO_API_KEY`, and requests without a key use it (a key on the request still wins). The CLI
     refuses to combine it with a non-loopback address.
     """
 
-    def __init__(self, app: ASGIApp, fallback_key: str | None = None) -> None:
-        self.app = app
+    def __init__(
+        self, app: ASGIApp, view: Visibility, fallback_key: str | None = None, oauth: OAuth | None = None
+    ) -> None:
+        self.app = AuthContextMiddleware(app)
+        self.view = view
         self.fallback_key = fallback_key
+        self.oauth = oauth
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        key = key_from_headers(Headers(scope=scope)) or self.fallback_key
+        headers = Headers(scope=scope)
+        key = key_from_headers(headers)
+        view = self.view.narrowed(headers)
+        principal = None
+        if key is not None and self.oauth is not None and self.oauth.recognises(key):
+            grant = await self.oauth.resolve(key)
+            if grant is None:
+                await _unauthorized(send, self.oauth, invalid_token=True)
+                return
+            key = grant.api_key
+            view = view.restricted(grant.toolsets, read_only=grant.read_only)
+            principal = f"grant:{grant.grant_id}"
+        key = key or self.fallback_key
         if key is None:
-            await _unauthorized(send)
+            await _unauthorized(send, self.oauth)
             return
-        # The principal is the full hash: sessions bind to it, and it says nothing about the key.
-        token = AccessToken(token=key, client_id=hashlib.sha256(key.encode()).hexdigest(), scopes=[])
-        user = AuthenticatedUser(token)
-        scope["user"] = user
+        scope["user"] = CallerUser(Caller(key, view), principal=principal)
         scope["auth"] = AuthCredentials([])
-        reset = auth_context_var.set(user)
-        try:
-            await self.app(scope, receive, send)
-        finally:
-            auth_context_var.reset(reset)
+        await self.app(scope, receive, send)
 
 
-async def _unauthorized(send: Send) -> None:
-    body = json.dumps({"error": "missing_api_key", "error_description": _MISSING}).encode()
+async def _unauthorized(send: Send, oauth: OAuth | None, *, invalid_token: bool = False) -> None:
+    error = {"error": "invalid_token", "error_description": _INVALID_TOKEN} if invalid_token else None
+    body = json.dumps(error or {"error": "missing_api_key", "error_description": _MISSING}).encode()
+    challenge = 'Bearer realm="intervyo-mcp"'
+    if oauth is not None:
+        challenge = oauth.challenge("invalid_token", _INVALID_TOKEN) if invalid_token else oauth.challenge()
     headers: list[tuple[bytes, bytes]] = [
         (b"content-type", b"application/json"),
         (b"content-length", str(len(body)).encode()),
-        (b"www-authenticate", b'Bearer realm="intervyo-mcp"'),
+        (b"www-authenticate", challenge.encode()),
     ]
     start: dict[str, Any] = {"type": "http.response.start", "status": 401, "headers": headers}
     await send(start)

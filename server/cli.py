@@ -4,10 +4,10 @@
     intervyo-mcp serve [--transport http|sse|stdio] [--host H] [--port P] [--stateless] [--sandbox] [options]
     intervyo-mcp sandbox ...                the emulated intervyo API on its own (see `sandbox --help`)
 
-Options shared by both forms: --api-base-url, --toolsets, --read-only, --allowed-hosts,
---allowed-origins, --log-level. Each also has an `INTERVYO_*` environment variable; a flag wins. The
-API key is never a flag (flags end up in shell history and process lists): over HTTP each caller sends
-their own, on stdio it is `INTERVYO_API_KEY`.
+The flags are the settings marked as flags in `server.settings` (its one declaration gives each flag's
+name, help and type); each also has an `INTERVYO_*` environment variable, and a flag wins. The API key is
+never a flag (flags end up in shell history and process lists): over HTTP each caller sends their own,
+on stdio it is `INTERVYO_API_KEY`.
 
 Errors are one line on stderr and exit status 2, never a traceback, never a key.
 """
@@ -20,15 +20,19 @@ import ipaddress
 import logging
 import os
 import sys
+import tempfile
 from collections.abc import Sequence
-from typing import Any, NoReturn
+from typing import Any, Literal, NoReturn, get_args, get_origin
 
 import anyio
 import httpx2
+from pydantic import SecretStr
 
 from server import __version__, client_configs, local_sandbox, logs
-from server.serving import bind, serve_http, serve_stdio
-from server.settings import Settings, SettingsError
+from server.app import serve_http, serve_stdio
+from server.binding import bind
+from server.oauth import is_loopback_url
+from server.settings import ENV_PREFIX, FLAGS, Settings, SettingsError
 
 __all__ = ["main"]
 
@@ -85,7 +89,7 @@ def _serve(settings: Settings, *, sandboxed: bool) -> int:
             update: dict[str, object] = {"api_base_url": sandbox.base_url}
             if settings.transport == "stdio":
                 # stdio has no request to carry a key; over HTTP callers send the printed demo key.
-                update["api_key"] = settings.api_key or demo_key
+                update["api_key"] = settings.api_key or SecretStr(demo_key)
             settings = settings.model_copy(update=update)
         if settings.transport == "stdio":
             if settings.api_key is None:
@@ -99,6 +103,11 @@ def _serve(settings: Settings, *, sandboxed: bool) -> int:
                 f"INTERVYO_API_KEY is set, so requests without a key would use it: serve on a loopback "
                 f"address only (not {settings.host}), or unset it and let each user send their own key"
             )
+        if settings.public_url and not settings.secret_key and not is_loopback_url(settings.public_url):
+            return _fail(
+                "OAuth sign-in (--public-url) needs INTERVYO_SECRET_KEY: it encrypts the keys users sign "
+                "in with. Generate one: python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+            )
         try:
             sock = bind(settings.host, settings.port)
         except OSError as error:
@@ -106,6 +115,11 @@ def _serve(settings: Settings, *, sandboxed: bool) -> int:
         with sock:
             origin = f"http://{_url_host(settings.host)}:{sock.getsockname()[1]}"
             bound = _bound(sock.getsockname())
+            if sandboxed and settings.public_url is None and _is_loopback(settings.host):
+                # The sandbox signs in too: OAuth on, with this loopback address as issuer. Its grants
+                # hold keys of a sandbox that ends with the process, so they are kept no longer either.
+                state_dir = stack.enter_context(tempfile.TemporaryDirectory(prefix="intervyo-mcp-oauth-"))
+                settings = settings.model_copy(update={"public_url": origin, "state_dir": state_dir})
             if settings.host not in ("127.0.0.1", "localhost", "::1", "[::1]") and not settings.allowed_hosts:
                 logger.warning(
                     "listening on %s without --allowed-hosts: only loopback Host headers pass", bound
@@ -154,6 +168,10 @@ def _announce_http(origin: str, demo_key: str, *, sse: bool) -> None:
         f"intervyo-mcp {__version__} with a local intervyo sandbox (demo data, nothing leaves this machine)"
     )
     print(client_configs.http_configs(origin, demo_key, _self_command(), sse=sse))
+    print(
+        f"\nOAuth sign-in is on: clients that sign in (Claude's custom connectors) take {origin}/mcp;"
+        "\non the consent page, paste the API key above."
+    )
     print("\nCtrl-C stops the server and the sandbox.", flush=True)
 
 
@@ -204,26 +222,7 @@ def _fail(message: str) -> int:
 
 
 def _overrides(options: argparse.Namespace) -> dict[str, Any]:
-    names = (
-        "api_base_url",
-        "sandbox",
-        "toolsets",
-        "read_only",
-        "transport",
-        "host",
-        "port",
-        "stateless",
-        "json_response",
-        "allowed_hosts",
-        "allowed_origins",
-        "log_level",
-        # Hosting on the internet (server.admission, --allow-remote).
-        "allow_remote",
-        "max_sessions_per_key",
-        "max_sessions",
-        "session_idle_minutes",
-    )
-    values = {name: getattr(options, name, None) for name in names}
+    values = {name: getattr(options, name, None) for name in FLAGS}
     if getattr(options, "command", None) is None:
         values["transport"] = "stdio"  # the bare command is what MCP clients launch
     return values
@@ -232,21 +231,9 @@ def _overrides(options: argparse.Namespace) -> dict[str, Any]:
 def _parser() -> _Parser:
     # Unset options stay absent, so a subcommand's defaults never undo a flag given before it.
     common = _Parser(add_help=False, argument_default=argparse.SUPPRESS)
-    common.add_argument("--api-base-url", metavar="URL", help="intervyo API root [INTERVYO_API_BASE_URL]")
-    common.add_argument(
-        "--toolsets",
-        metavar="A,B",
-        help="API areas to expose, or 'all' (default: all but code_execution) [INTERVYO_TOOLSETS]",
-    )
-    common.add_argument(
-        "--sandbox",
-        action="store_true",
-        help="start a local intervyo sandbox (demo data) and use it as the API [INTERVYO_SANDBOX]",
-    )
-    common.add_argument("--read-only", action="store_true", help="hide every tool that changes anything")
-    common.add_argument("--allowed-hosts", metavar="H,H", help="Host headers to accept besides loopback")
-    common.add_argument("--allowed-origins", metavar="O,O", help="Origin headers to accept besides loopback")
-    common.add_argument("--log-level", choices=["debug", "info", "warning", "error"])
+    serve_only = _Parser(add_help=False, argument_default=argparse.SUPPRESS)
+    for name, flag in FLAGS.items():
+        _add_flag(common if flag.command == "all" else serve_only, name, flag.metavar)
 
     parser = _Parser(
         prog=PROG,
@@ -255,38 +242,22 @@ def _parser() -> _Parser:
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
-    serve = commands.add_parser("serve", parents=[common], help="serve over HTTP (default), SSE or stdio")
-    serve.add_argument(
-        "--transport", choices=["http", "sse", "stdio"], help="default http [INTERVYO_TRANSPORT]"
-    )
-    serve.add_argument("--host", help="interface to listen on (default 127.0.0.1) [INTERVYO_HOST]")
-    serve.add_argument("--port", type=int, help="port (default 8000; 0 picks a free one) [INTERVYO_PORT]")
-    serve.add_argument(
-        "--stateless", action="store_true", default=None, help="no MCP sessions (for load balancers)"
-    )
-    serve.add_argument(
-        "--json-response",
-        action="store_true",
-        default=None,
-        help="every answer as plain JSON, even those with progress or log messages, which are then "
-        "dropped [INTERVYO_JSON_RESPONSE]",
-    )
-    # Hosting on the internet (server.admission, --allow-remote).
-    serve.add_argument(
-        "--allow-remote",
-        action="store_true",
-        default=None,
-        help="let --sandbox (it runs submitted code) listen beyond loopback [INTERVYO_ALLOW_REMOTE]",
-    )
-    serve.add_argument(
-        "--max-sessions-per-key", type=int, metavar="N", help="default 32 [INTERVYO_MAX_SESSIONS_PER_KEY]"
-    )
-    serve.add_argument("--max-sessions", type=int, metavar="N", help="default 2000 [INTERVYO_MAX_SESSIONS]")
-    serve.add_argument(
-        "--session-idle-minutes",
-        type=float,
-        metavar="M",
-        help="close MCP sessions idle this long (default 30) [INTERVYO_SESSION_IDLE_MINUTES]",
-    )
+    commands.add_parser("serve", parents=[common, serve_only], help="serve over HTTP (default), SSE or stdio")
     commands.add_parser("sandbox", add_help=False, help="run the intervyo sandbox alone (sandbox --help)")
     return parser
+
+
+def _add_flag(parser: argparse.ArgumentParser, name: str, metavar: str | None) -> None:
+    """`--name` for the setting `name`, typed and described by its field."""
+    field = Settings.model_fields[name]
+    options: dict[str, Any] = {"help": f"{field.description} [{ENV_PREFIX}{name.upper()}]"}
+    kind = field.annotation
+    if kind is bool:
+        options["action"] = "store_true"
+    elif get_origin(kind) is Literal:
+        options["choices"] = list(get_args(kind))
+    elif kind in (int, float):
+        options["type"] = kind
+    if metavar is not None:
+        options["metavar"] = metavar
+    parser.add_argument("--" + name.replace("_", "-"), **options)

@@ -19,9 +19,10 @@ from typing import Any
 from mcp.server import ServerRequestContext
 from mcp.types import CompleteRequestParams, CompleteResult, Completion
 
+from server.caller import Callers
 from server.errors import ToolError
-from server.reads import Reads, caller_key, parse_id
-from server.settings import Settings
+from server.reads import Reads
+from server.uris import parse_id
 
 __all__ = ["MAX_VALUES", "Completions"]
 
@@ -33,9 +34,9 @@ _ALIASES = {"candidate_id": "participant_id", "evaluation_template_id": "templat
 class Completions:
     """The completion handler: suggestions read live under the caller's key, never cached."""
 
-    def __init__(self, settings: Settings, reads: Reads) -> None:
+    def __init__(self, callers: Callers, reads: Reads) -> None:
         self._reads = reads
-        self._stdio_key = settings.api_key
+        self._callers = callers
 
     async def complete(self, ctx: ServerRequestContext[Any], params: CompleteRequestParams) -> CompleteResult:
         # Prompt arguments and the resource templates' variables share these names.
@@ -51,7 +52,7 @@ class Completions:
         }.get(name)
         if source is None:
             return _completion([])
-        key = caller_key(ctx, self._stdio_key)
+        key = self._callers.key(ctx)
         try:
             values = await source(key, typed, context)
         except ToolError:

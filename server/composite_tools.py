@@ -1,156 +1,114 @@
-"""The composite tools (`tools.COMPOSITES`) and how they join the catalog's tools in one tool list.
+"""The composite tools' handlers: tools the server answers itself from several reads (`tools.COMPOSITES`).
+
+Each declaration names its handler here (`Composite.implementation`); the dispatcher
+(`server.tool_calls`) validates the arguments and calls it with a `CompositeCall`: the request, its
+caller and what the handler may use.
 
 `get_scorecard` and `get_transcript` return the same documents as the scorecard and transcript
 resources, for clients that do not support resources. `wait_for_scorecard` re-reads the session every
 `wait_poll_interval_s` (and at once when the bus announces an update for it), reports progress while it
 waits, and returns the scorecard as soon as it exists, or after the wait (default `wait_default_s`,
 inside a client's ~60 s tool budget) a "not yet" saying when to ask again.
-
-`ToolRouter` puts them after the catalog's tools in `tools/list` and dispatches `tools/call`, under the
-same visibility rules (toolsets, read-only, the narrowing headers) as every other tool.
 """
 
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import anyio
 from mcp.server import ServerRequestContext
 from mcp.server.subscriptions import ResourceUpdated, ServerEvent
-from mcp.shared.exceptions import MCPError
-from mcp.types import (
-    INVALID_PARAMS,
-    CallToolRequestParams,
-    CallToolResult,
-    ListToolsResult,
-    PaginatedRequestParams,
-)
-from pydantic import BaseModel, ValidationError
-from starlette.requests import Request
+from pydantic import BaseModel
 
-import tools
 from server.bus import Bus
-from server.errors import InvalidArguments, MissingApiKey, ToolError
-from server.reads import MissingKey, Reads, caller_key
+from server.caller import Caller
+from server.reads import Reads
 from server.results import tool_result
 from server.scorecards import scorecard_document
 from server.settings import Settings
-from server.tool_calls import ToolCalls
 from server.transcripts import transcript_document
 from server.uris import scorecard_uri
-from server.visibility import Visibility
-from tools import Composite
-from tools.scorecards import GetScorecard, GetTranscript, ScorecardDocument, WaitForScorecard
+from tools.scorecards import (
+    GetScorecard,
+    GetTranscript,
+    ScorecardDocument,
+    TranscriptDocument,
+    WaitForScorecard,
+)
 
-__all__ = ["CompositeTools", "ToolRouter"]
+__all__ = [
+    "CompositeCall",
+    "composite_result",
+    "get_scorecard",
+    "get_transcript",
+    "wait_for_scorecard",
+]
 
 _NEVER_SCORED = frozenset({"failed", "cancelled"})
 _ASK_AGAIN_S = 30
 
 
-class CompositeTools:
-    """Answers the composite tools from reads under the caller's key."""
+@dataclass(frozen=True, slots=True)
+class CompositeCall:
+    """What a composite tool's handler works with: its request, caller, reads and the update bus."""
 
-    def __init__(self, settings: Settings, reads: Reads, bus: Bus) -> None:
-        self._reads = reads
-        self._bus = bus
-        self._stdio_key = settings.api_key
-        self._default_wait_s = settings.wait_default_s
-        self._poll_s = settings.wait_poll_interval_s
-
-    async def call(
-        self, ctx: ServerRequestContext[Any], tool: Composite, raw: dict[str, Any] | None
-    ) -> CallToolResult | dict[str, Any]:
-        try:
-            key = caller_key(ctx, self._stdio_key)
-        except MissingKey:
-            return MissingApiKey().as_result()
-        try:
-            arguments = _parse(tool, raw)
-            if isinstance(arguments, GetScorecard):
-                return _result(scorecard_document(await self._reads.session(str(arguments.session_id), key)))
-            if isinstance(arguments, GetTranscript):
-                session = await self._reads.session(str(arguments.session_id), key)
-                return _result(await transcript_document(self._reads, session))
-            if isinstance(arguments, WaitForScorecard):
-                return _result(await self._wait(ctx, arguments, key))
-        except ToolError as error:
-            return error.as_result()
-        raise MCPError(code=INVALID_PARAMS, message=f"Unknown tool: {tool.name}")
-
-    async def _wait(
-        self, ctx: ServerRequestContext[Any], arguments: WaitForScorecard, key: str
-    ) -> ScorecardDocument:
-        session_id = str(arguments.session_id)
-        budget = float(arguments.timeout_s or self._default_wait_s)
-        started = time.monotonic()
-        wake = _Wake(scorecard_uri(session_id))
-        unsubscribe = self._bus.subscribe(wake.hear)
-        try:
-            while True:
-                document = scorecard_document(await self._reads.session(session_id, key))
-                if document.ready or document.status in _NEVER_SCORED:
-                    return document
-                waited = time.monotonic() - started
-                await ctx.session.report_progress(
-                    min(waited, budget), budget, f"Waiting for the scorecard: status is {document.status}."
-                )
-                if waited >= budget:
-                    break
-                await wake.wait(min(self._poll_s, budget - waited))
-        finally:
-            unsubscribe()
-        return document.model_copy(
-            update={
-                "message": (
-                    f"Not yet: still not scored after waiting {budget:.0f} s (status is {document.status}); "
-                    f"scorecards arrive 30 s-2 min after completion. Call wait_for_scorecard again in "
-                    f"about {_ASK_AGAIN_S} s."
-                ),
-                "retry_after_s": _ASK_AGAIN_S,
-            }
-        )
+    ctx: ServerRequestContext[Any]
+    caller: Caller
+    reads: Reads
+    bus: Bus
+    settings: Settings
 
 
-class ToolRouter:
-    """`tools/list` and `tools/call` over the catalog's operations and the composite tools."""
+async def get_scorecard(call: CompositeCall, arguments: GetScorecard) -> ScorecardDocument:
+    return scorecard_document(await call.reads.session(str(arguments.session_id), call.caller.key))
 
-    def __init__(self, settings: Settings, tool_calls: ToolCalls, composites: CompositeTools) -> None:
-        self._visibility = Visibility.from_settings(settings)
-        self._tool_calls = tool_calls
-        self._composites = composites
 
-    async def list_tools(
-        self, ctx: ServerRequestContext[Any], params: PaginatedRequestParams | None
-    ) -> ListToolsResult:
-        listed = await self._tool_calls.list_tools(ctx, params)
-        extra = [tool.tool for tool in tools.COMPOSITES if self._visible(ctx, tool)]
-        return ListToolsResult(tools=[*listed.tools, *extra])
+async def get_transcript(call: CompositeCall, arguments: GetTranscript) -> TranscriptDocument:
+    session = await call.reads.session(str(arguments.session_id), call.caller.key)
+    return await transcript_document(call.reads, session)
 
-    async def call_tool(
-        self, ctx: ServerRequestContext[Any], params: CallToolRequestParams
-    ) -> CallToolResult | dict[str, Any]:
-        composite = tools.composite_by_name(params.name)
-        if composite is None:
-            result = await self._tool_calls.call_tool(ctx, params)
-            return result
-        if not self._visible(ctx, composite):
-            raise MCPError(code=INVALID_PARAMS, message=f"Unknown tool: {params.name}")
-        return await self._composites.call(ctx, composite, params.arguments)
 
-    def input_schema(self, name: str) -> Mapping[str, Any] | None:
-        composite = tools.composite_by_name(name)
-        if composite is not None:
-            return composite.input_schema
-        return self._tool_calls.input_schema(name)
+async def wait_for_scorecard(call: CompositeCall, arguments: WaitForScorecard) -> ScorecardDocument:
+    session_id = str(arguments.session_id)
+    budget = float(arguments.timeout_s or call.settings.wait_default_s)
+    started = time.monotonic()
+    wake = _Wake(scorecard_uri(session_id))
+    unsubscribe = call.bus.subscribe(wake.hear)
+    try:
+        while True:
+            document = scorecard_document(await call.reads.session(session_id, call.caller.key))
+            if document.ready or document.status in _NEVER_SCORED:
+                return document
+            waited = time.monotonic() - started
+            await call.ctx.session.report_progress(
+                min(waited, budget), budget, f"Waiting for the scorecard: status is {document.status}."
+            )
+            if waited >= budget:
+                break
+            await wake.wait(min(call.settings.wait_poll_interval_s, budget - waited))
+    finally:
+        unsubscribe()
+    return document.model_copy(
+        update={
+            "message": (
+                f"Not yet: still not scored after waiting {budget:.0f} s (status is {document.status}); "
+                f"scorecards arrive 30 s-2 min after completion. Call wait_for_scorecard again in "
+                f"about {_ASK_AGAIN_S} s."
+            ),
+            "retry_after_s": _ASK_AGAIN_S,
+        }
+    )
 
-    def _visible(self, ctx: ServerRequestContext[Any], tool: Composite) -> bool:
-        headers = ctx.request.headers if isinstance(ctx.request, Request) else None
-        view = self._visibility.narrowed(headers)
-        return tool.toolset in view.toolsets and (tool.read_only or not view.read_only)
+
+def composite_result(document: BaseModel) -> dict[str, Any]:
+    """A composite tool's result in wire form: the document, and its message first in the text."""
+    structured = document.model_dump(mode="json", exclude_none=True)
+    message = structured.get("message")
+    text = json.dumps(structured, ensure_ascii=False, separators=(",", ":"))
+    return tool_result(f"{message}\n{text}" if message else text, structured)
 
 
 class _Wake:
@@ -168,17 +126,3 @@ class _Wake:
         with anyio.move_on_after(seconds):
             await self._event.wait()
         self._event = anyio.Event()
-
-
-def _parse(tool: Composite, raw: dict[str, Any] | None) -> BaseModel:
-    try:
-        return tool.arguments.model_validate(raw or {})
-    except ValidationError as error:
-        raise InvalidArguments.from_validation(tool.name, error) from None
-
-
-def _result(document: BaseModel) -> dict[str, Any]:
-    structured = document.model_dump(mode="json", exclude_none=True)
-    message = structured.get("message")
-    text = json.dumps(structured, ensure_ascii=False, separators=(",", ":"))
-    return tool_result(f"{message}\n{text}" if message else text, structured)

@@ -199,6 +199,20 @@ def from_status(
     documented = _documented(body)
     said = _said(documented, secret)
     tool = op.name
+    if status == 502 and op.toolset == "code_execution" and _runtime_missing(documented):
+        language = arguments.get("language") or "this language"
+        return UpstreamError(
+            status=502,
+            message=(
+                f"intervyo's code runner cannot run {language}: no {language} runtime is available there"
+                f"{said}. Retrying will not help; run the code in another language (python or javascript)."
+            ),
+        )
+    worded = op.error_text.get(status)
+    if worded is not None:
+        # Wording the operation declares for this status; statuses from 500 on stay retryable.
+        text = worded.format_map(_Fill(arguments, tool=tool, said=said))
+        return UpstreamError(status=status, message=text, retryable=status >= 500)
 
     if status == 400:
         issues = tuple(
@@ -240,18 +254,11 @@ def from_status(
         return UpstreamError(status=404, message=_not_found(op, arguments))
     if status == 408:
         return UpstreamError(
-            status=408,
-            message="The code ran past intervyo's 15 s limit. Make it faster or send fewer test cases.",
+            status=408, message=f"intervyo gave up on the {tool} request: it took too long{said}."
         )
     if status == 409:
-        return UpstreamError(status=409, message=_conflict(op, arguments, said))
-    if status == 422:
         return UpstreamError(
-            status=422,
-            message=(
-                f"intervyo cannot run these test cases in one batch{said}. "
-                f"Call {tool} again with batch=false."
-            ),
+            status=409, message=f"The {tool} request conflicts with the current state{said}."
         )
     if status == 429:
         # Whole seconds, rounded up: a model cannot act on "0.37 s", and early is worse than late.
@@ -262,21 +269,6 @@ def from_status(
             message=f"intervyo is rate-limiting this API key. Retry {tool} {wait}.",
             retryable=True,
             retry_after_s=seconds,
-        )
-    if status == 502 and op.toolset == "code_execution" and _runtime_missing(documented):
-        language = arguments.get("language") or "this language"
-        return UpstreamError(
-            status=502,
-            message=(
-                f"intervyo's code runner cannot run {language}: no {language} runtime is available there"
-                f"{said}. Retrying will not help; run the code in another language (python or javascript)."
-            ),
-        )
-    if status == 502 and op.toolset == "code_execution":
-        return UpstreamError(
-            status=502,
-            message="intervyo's code runner failed. Retry in a moment; if it keeps failing, try batch=false.",
-            retryable=True,
         )
     if status >= 500:
         tried = f" after {attempts} attempts" if attempts > 1 else ""
@@ -332,11 +324,6 @@ def _not_found(op: Operation, arguments: dict[str, Any]) -> str:
             f"No {noun} with id {arguments.get(op.path_params[0])} in this workspace (wrong id, deleted, or "
             f"another workspace's). Find ids with {lister}."
         )
-    if op.name == "fork_agent_profile":
-        return (
-            f"No public agent profile with id {arguments.get('sourceId')} (or it is not public and not "
-            f"yours). Find one with {lister}."
-        )
     ids = ", ".join(f"{k}={v}" for k, v in arguments.items() if k.endswith("_id") and v is not None)
     referenced = f" ({ids})" if ids else ""
     return (
@@ -357,27 +344,6 @@ def _list_tool(toolset: str) -> str:
     )
 
 
-def _conflict(op: Operation, arguments: dict[str, Any], said: str) -> str:
-    if op.name == "schedule_session":
-        return (
-            "This participant already has an open (scheduled or in-progress) session for this template "
-            f"and stage{said}. Find it with list_sessions(candidate_id={arguments.get('candidate_id')}), "
-            "or call schedule_session again with force=true to schedule another."
-        )
-    if op.toolset == "participants":
-        return (
-            f"A participant with this email already exists for this template{said}. Look it up with "
-            "list_participants(email=...) and use or update that one."
-        )
-    if op.name in ("cancel_session", "reschedule_session"):
-        verb = "cancelled" if op.name == "cancel_session" else "rescheduled"
-        return (
-            f"Only a scheduled session can be {verb}; this one has started, finished or been cancelled"
-            f"{said}. Check it with get_session."
-        )
-    return f"The {op.name} request conflicts with the current state{said}."
-
-
 def _server_error(op: Operation, status: int, tried: str, keyed: bool) -> str:
     text = f"intervyo.ai had a server error ({status}){tried}. Try again in a minute."
     if keyed:
@@ -385,3 +351,15 @@ def _server_error(op: Operation, status: int, tried: str, keyed: bool) -> str:
     elif not op.read_only and op.method != "PATCH":
         text += " The change may or may not have been made: check with a list_ tool before retrying."
     return text
+
+
+class _Fill(dict[str, Any]):
+    """An error template's values: the call's arguments, plus `tool` and `said`; unknown names stay
+    readable ("?") rather than failing the error path."""
+
+    def __init__(self, arguments: dict[str, Any], **extra: str) -> None:
+        super().__init__(arguments)
+        self.update(extra)
+
+    def __missing__(self, name: str) -> str:
+        return "?"

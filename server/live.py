@@ -20,6 +20,7 @@ from typing import Any
 import anyio
 
 from server.bus import bus_for
+from server.caller import Callers
 from server.poller import Poller, Watchlist
 from server.reads import Reads
 from server.settings import Settings
@@ -32,17 +33,17 @@ __all__ = ["Live"]
 class Live:
     """The live-update machinery for `settings`, reading intervyo through `reads`."""
 
-    def __init__(self, settings: Settings, reads: Reads) -> None:
+    def __init__(self, settings: Settings, reads: Reads, callers: Callers) -> None:
         self.bus = bus_for(settings)
         self.watchlist = Watchlist()
         self.subscriptions = Subscriptions(
-            reads, self.bus, self.watchlist, stdio_key=settings.api_key, stateless=settings.stateless
+            reads, self.bus, self.watchlist, callers=callers, stateless=settings.stateless
         )
         self._redis_ids = RedisEventIds(settings.redis_url) if settings.redis_url else None
         event_ids: EventIds = self._redis_ids or InMemoryEventIds()
         self.webhooks = (
             WebhookReceiver(
-                settings.webhook_secret,
+                settings.webhook_secret.get_secret_value(),
                 tolerance_s=settings.webhook_tolerance_s,
                 event_ids=event_ids,
                 on_session=self.subscriptions.changed,

@@ -26,10 +26,9 @@ class LocalSandbox:
 def running() -> Iterator[LocalSandbox]:
     """Start the sandbox in a background thread; stop it on exit."""
     # Imported here: the sandbox is only needed by --sandbox, tests and `intervyo-mcp sandbox`.
+    from sandbox.config import SandboxConfig
     from sandbox.seed import DEMO_KEY
     from sandbox.serve import serve_in_thread
-
-    from sandbox.config import SandboxConfig
 
     with serve_in_thread(SandboxConfig(auto_run=True, time_scale=60.0)) as instance:
         yield LocalSandbox(base_url=instance.base_url, demo_key=DEMO_KEY)

@@ -13,7 +13,8 @@ import sys
 
 __all__ = ["KEY_PATTERN", "RedactKeys", "configure"]
 
-KEY_PATTERN = re.compile(r"\biv_(?:live|test)_[A-Za-z0-9_\-]+")
+# intervyo keys, and this server's OAuth codes and tokens (server.oauth.crypto's prefixes).
+KEY_PATTERN = re.compile(r"\b(?:iv_(?:live|test)|ivo_(?:at|rt|ac))_[A-Za-z0-9_\-]+")
 
 
 class RedactKeys(logging.Filter):

@@ -20,7 +20,7 @@ from typing import Any
 
 import anyio
 
-from server.auth import fingerprint
+from server.caller import fingerprint
 from server.errors import ToolError
 from server.reads import Reads
 

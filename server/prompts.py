@@ -35,12 +35,12 @@ from mcp.types import (
     TextResourceContents,
 )
 
+from server.caller import Callers
 from server.errors import ToolError
-from server.reads import Reads, caller_key, parse_id, protocol_error
+from server.reads import Reads, protocol_error
 from server.resources import JSON
 from server.scorecards import scorecard_document
-from server.settings import Settings
-from server.uris import scorecard_uri
+from server.uris import parse_id, scorecard_uri
 
 __all__ = ["PROMPTS", "PromptSpec", "Prompts", "manifest_prompts"]
 
@@ -219,9 +219,9 @@ _ID_ARGUMENTS = frozenset({"template_id", "participant_id", "agent_profile_id", 
 class Prompts:
     """Handlers for `prompts/list` and `prompts/get`."""
 
-    def __init__(self, settings: Settings, reads: Reads) -> None:
+    def __init__(self, callers: Callers, reads: Reads) -> None:
         self._reads = reads
-        self._stdio_key = settings.api_key
+        self._callers = callers
 
     async def list_prompts(
         self, ctx: ServerRequestContext[Any], params: PaginatedRequestParams | None
@@ -241,7 +241,7 @@ class Prompts:
         return GetPromptResult(description=spec.description, messages=messages)
 
     async def _scorecard(self, ctx: ServerRequestContext[Any], session_id: str) -> PromptMessage:
-        key = caller_key(ctx, self._stdio_key)
+        key = self._callers.key(ctx)
         uri = scorecard_uri(session_id)
         try:
             session = await self._reads.session(session_id, key)

@@ -11,45 +11,16 @@ errors with `protocol_error`: a 404 (unknown id, or another workspace's) is the 
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID
 
-from mcp.server import ServerRequestContext
 from mcp.shared.exceptions import MCPError
 from mcp.types import INTERNAL_ERROR, INVALID_PARAMS, INVALID_REQUEST
 
 import tools
-from server.auth import request_key
 from server.errors import ToolError
 from server.results import shape
 from server.upstream import Upstream
 
-__all__ = ["MissingKey", "Reads", "caller_key", "not_found", "parse_id", "protocol_error"]
-
-
-class MissingKey(MCPError):
-    """No intervyo key for this request (stdio without INTERVYO_API_KEY)."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            code=INVALID_REQUEST,
-            message="No intervyo API key: send it as 'Authorization: Bearer <key>' or set INTERVYO_API_KEY.",
-        )
-
-
-def caller_key(ctx: ServerRequestContext[Any], stdio_key: str | None) -> str:
-    """The key of this request: over HTTP only the request's own; on stdio the configured one."""
-    key = request_key(ctx.request) if ctx.request is not None else stdio_key
-    if key is None:
-        raise MissingKey()
-    return key
-
-
-def parse_id(text: str) -> str | None:
-    """`text` as a canonical UUID string, or None when it is not one (such ids cannot exist)."""
-    try:
-        return str(UUID(text))
-    except ValueError:
-        return None
+__all__ = ["Reads", "not_found", "protocol_error"]
 
 
 def not_found(uri: str, what: str = "Resource") -> MCPError:

@@ -26,9 +26,10 @@ from mcp.types import (
     TextResourceContents,
 )
 
+from server.caller import Callers
 from server.errors import ToolError
 from server.pipelines import pipeline_document
-from server.reads import Reads, caller_key, not_found, protocol_error
+from server.reads import Reads, not_found, protocol_error
 from server.scorecards import is_scored, scorecard_document
 from server.settings import Settings
 from server.transcripts import transcript_document
@@ -73,9 +74,9 @@ _SCAN = 100
 class Resources:
     """Handlers for the resource methods, sharing the process's upstream reads."""
 
-    def __init__(self, settings: Settings, reads: Reads) -> None:
+    def __init__(self, settings: Settings, callers: Callers, reads: Reads) -> None:
         self._reads = reads
-        self._stdio_key = settings.api_key
+        self._callers = callers
         self._limit = settings.recent_scorecards
 
     async def list_resource_templates(
@@ -86,7 +87,7 @@ class Resources:
     async def list_resources(
         self, ctx: ServerRequestContext[Any], params: PaginatedRequestParams | None
     ) -> ListResourcesResult:
-        key = caller_key(ctx, self._stdio_key)
+        key = self._callers.key(ctx)
         try:
             rows = await self._reads.items("list_sessions", key, status="completed", page_size=_SCAN)
         except ToolError as error:
@@ -101,7 +102,7 @@ class Resources:
         ref = parse(uri)
         if ref is None:
             raise not_found(uri)
-        key = caller_key(ctx, self._stdio_key)
+        key = self._callers.key(ctx)
         try:
             if ref.kind == "template":
                 document: Any = await pipeline_document(self._reads, ref.id, key)

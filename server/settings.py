@@ -1,21 +1,34 @@
 """The server's one settings object: typed, read once at start-up, passed down.
 
-Values come from `INTERVYO_*` environment variables, then command-line flags override them. This is the
-only module that looks at the environment; everything else receives a `Settings`. Tests build one
-directly (`Settings(api_base_url=...)`).
+One declaration drives everything: each field is read from its `INTERVYO_*` environment variable
+(pydantic-settings), and a field marked `cli(...)` is also a command-line flag of that name, whose help is
+the field's description (`server.cli` builds its parser from `FLAGS`). A flag wins over the environment.
+This is the only module that looks at the environment; everything else receives a `Settings`. Tests
+build one directly (`Settings(api_base_url=...)`). Secrets are `SecretStr`: never in a repr, never a flag.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
-from typing import Any, Literal
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 import tools
 
-__all__ = ["DEFAULT_API_BASE_URL", "ENV_PREFIX", "Settings", "SettingsError", "Transport"]
+__all__ = [
+    "DEFAULT_API_BASE_URL",
+    "ENV_PREFIX",
+    "FLAGS",
+    "Flag",
+    "Settings",
+    "SettingsError",
+    "Transport",
+]
 
 ENV_PREFIX = "INTERVYO_"
 DEFAULT_API_BASE_URL = "https://www.intervyo.ai/api/v1"
@@ -35,34 +48,86 @@ def _comma_list(value: object) -> object:
     return value
 
 
-class Settings(BaseModel):
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """A setting that is also a command-line flag: on every command, or on `serve` only."""
+
+    command: Literal["all", "serve"] = "all"
+    metavar: str | None = None
+
+
+def cli(command: Literal["all", "serve"] = "all", metavar: str | None = None) -> dict[str, Any]:
+    """Field metadata making a setting a flag (`--name-with-dashes`)."""
+    return {"cli": Flag(command, metavar)}
+
+
+# A comma-separated list in the environment and on the command line ("a,b"), not JSON.
+_Names = Annotated[tuple[str, ...], NoDecode]
+
+
+class Settings(BaseSettings):
     """Everything the server needs to know, with the defaults a local user wants."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = SettingsConfigDict(
+        frozen=True,
+        extra="forbid",
+        env_prefix=ENV_PREFIX,
+        # Empty counts as unset: launchers (MCPB's user_config) substitute "" for fields left blank.
+        env_ignore_empty=True,
+    )
 
-    api_base_url: str = Field(DEFAULT_API_BASE_URL, description="The intervyo REST API root.")
-    api_key: str | None = Field(
-        None, repr=False, description="The key for stdio, where there is no request to carry one."
+    api_base_url: str = Field(
+        DEFAULT_API_BASE_URL, description="intervyo API root", json_schema_extra=cli(metavar="URL")
+    )
+    # Never a flag: flags end up in shell history and process lists.
+    api_key: SecretStr | None = Field(
+        None, description="The key for stdio, where there is no request to carry one."
     )
     sandbox: bool = Field(
-        False, description="Start a local intervyo sandbox (demo data) in-process and use it as the API."
+        False,
+        description="start a local intervyo sandbox (demo data) and use it as the API",
+        json_schema_extra=cli(),
     )
-    toolsets: tuple[str, ...] = Field(tools.DEFAULT_TOOLSETS, description="API areas exposed as tools.")
-    read_only: bool = Field(False, description="Hide every tool that changes anything; always wins.")
+    toolsets: _Names = Field(
+        tools.DEFAULT_TOOLSETS,
+        description="API areas to expose, or 'all' (default: all but code_execution)",
+        json_schema_extra=cli(metavar="A,B"),
+    )
+    read_only: bool = Field(
+        False, description="hide every tool that changes anything (always wins)", json_schema_extra=cli()
+    )
     transport: Transport = Field(
         "stdio",
-        description="For `serve`: http (default; streamable HTTP + SSE), sse or stdio. Bare command: stdio.",
+        description="serve over http (default; streamable HTTP + SSE), sse or stdio; bare command: stdio",
+        json_schema_extra=cli("serve"),
     )
-    host: str = Field("127.0.0.1", description="Interface the HTTP server listens on.")
-    port: int = Field(8000, ge=0, le=65535, description="Port the HTTP server listens on (0: any free).")
-    stateless: bool = Field(False, description="No MCP sessions on the handshake era (load balancers).")
+    host: str = Field(
+        "127.0.0.1", description="interface to listen on (default 127.0.0.1)", json_schema_extra=cli("serve")
+    )
+    port: int = Field(
+        8000,
+        ge=0,
+        le=65535,
+        description="port (default 8000; 0 picks a free one)",
+        json_schema_extra=cli("serve"),
+    )
+    stateless: bool = Field(
+        False,
+        description="no MCP sessions on the handshake era (load balancers)",
+        json_schema_extra=cli("serve"),
+    )
     json_response: bool = Field(
         False,
-        description="Answer every MCP POST with one JSON body. By default only requests with nothing to "
-        "stream get one; with this, progress and log messages during a call are dropped.",
+        description="every answer as plain JSON, even those with progress or log messages, which are then "
+        "dropped (by default only requests with nothing to stream get one)",
+        json_schema_extra=cli("serve"),
     )
-    allowed_hosts: tuple[str, ...] = Field((), description="Host headers accepted besides loopback.")
-    allowed_origins: tuple[str, ...] = Field((), description="Origin headers accepted besides loopback.")
+    allowed_hosts: _Names = Field(
+        (), description="Host headers to accept besides loopback", json_schema_extra=cli(metavar="H,H")
+    )
+    allowed_origins: _Names = Field(
+        (), description="Origin headers to accept besides loopback", json_schema_extra=cli(metavar="O,O")
+    )
     max_body_bytes: int = Field(1024 * 1024, ge=1024, description="Largest MCP request body accepted.")
     request_timeout_s: float = Field(20.0, gt=0, description="One upstream HTTP attempt.")
     call_deadline_s: float = Field(45.0, gt=0, description="One tool call, retries and waits included.")
@@ -71,14 +136,13 @@ class Settings(BaseModel):
     )
     retry_backoff_s: float = Field(0.5, ge=0, description="First backoff; doubles per attempt, with jitter.")
     retry_backoff_max_s: float = Field(8.0, ge=0, description="Longest single backoff.")
-    log_level: LogLevel = Field("info", description="Log level (logs go to stderr).")
+    log_level: LogLevel = Field("info", description="log level (logs go to stderr)", json_schema_extra=cli())
     # Resources, live updates and wait_for_scorecard (server.resources, server.subscriptions, ...).
     redis_url: str | None = Field(
         None, repr=False, description="Redis for the subscription bus shared by replicas; none: in-process."
     )
-    webhook_secret: str | None = Field(
+    webhook_secret: SecretStr | None = Field(
         None,
-        repr=False,
         description="intervyo webhook signing secret; when set, updates come from POST /webhooks/intervyo.",
     )
     webhook_tolerance_s: float = Field(
@@ -99,13 +163,21 @@ class Settings(BaseModel):
     max_sessions_per_key: int = Field(
         32,
         ge=1,
-        description="Open MCP sessions and SSE streams one key may hold (its oldest idle gives way).",
+        description="open MCP sessions and SSE streams one key may hold (its oldest idle one gives way)",
+        json_schema_extra=cli("serve", metavar="N"),
     )
     max_sessions: int = Field(
-        2000, ge=1, description="Open MCP sessions and SSE streams in all (the heaviest key's idle give way)."
+        2000,
+        ge=1,
+        description="open MCP sessions and SSE streams in all (the heaviest key's oldest idle give way)",
+        json_schema_extra=cli("serve", metavar="N"),
     )
     session_idle_minutes: float = Field(
-        30.0, gt=0, le=24 * 60, description="An MCP session with no request for this long is closed."
+        30.0,
+        gt=0,
+        le=24 * 60,
+        description="close an MCP session with no request for this many minutes",
+        json_schema_extra=cli("serve", metavar="M"),
     )
     idempotency_db: str = Field(
         ":memory:",
@@ -123,8 +195,51 @@ class Settings(BaseModel):
     )
     allow_remote: bool = Field(
         False,
-        description="Let `--sandbox` (whose code runner runs submitted code here) listen beyond loopback.",
+        description="let --sandbox (its code runner runs submitted code here) listen beyond loopback",
+        json_schema_extra=cli("serve"),
     )
+    # OAuth sign-in for remote connectors (server.oauth): on when public_url is set.
+    public_url: str | None = Field(
+        None,
+        description="public origin behind a proxy (https://host): the OAuth issuer, the resource being "
+        "that origin + /mcp; setting it turns on OAuth sign-in",
+        json_schema_extra=cli(metavar="URL"),
+    )
+    secret_key: SecretStr | None = Field(
+        None,
+        description="Encrypts the intervyo keys behind OAuth grants (32+ characters). Required for OAuth "
+        "except on a loopback public_url, where one is generated and kept in state_dir.",
+    )
+    state_dir: str | None = Field(
+        None,
+        description="Where OAuth keeps its SQLite store (unless redis_url is set) and generated secret; "
+        "unset: ~/.local/state/intervyo-mcp.",
+    )
+    oauth_allow_private_client_documents: bool = Field(
+        False,
+        description="Development only: fetch OAuth client metadata documents from loopback and "
+        "private addresses.",
+    )
+
+    @property
+    def oauth_state_dir(self) -> Path:
+        """`state_dir`, or the per-user default."""
+        return Path(self.state_dir) if self.state_dir else Path.home() / ".local" / "state" / "intervyo-mcp"
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        parts = urlsplit(value.strip().rstrip("/"))
+        if parts.scheme not in ("https", "http") or not parts.hostname:
+            raise ValueError("must be an http(s) origin such as https://mcp.example.com")
+        if parts.path or parts.query or parts.fragment or parts.username or parts.password:
+            raise ValueError("must be an origin only (scheme, host, port), without a path")
+        loopback = parts.hostname in ("localhost", "::1") or parts.hostname.startswith("127.")
+        if parts.scheme == "http" and not loopback:
+            raise ValueError("must be https unless the host is loopback")
+        return f"{parts.scheme}://{parts.netloc.lower()}"
 
     @field_validator("toolsets", "allowed_hosts", "allowed_origins", mode="before")
     @classmethod
@@ -152,9 +267,9 @@ class Settings(BaseModel):
             raise ValueError("must be an http(s) URL without credentials")
         return value.rstrip("/")
 
-    @field_validator("webhook_secret", "redis_url")
+    @field_validator("redis_url")
     @classmethod
-    def _blank_secret_is_none(cls, value: str | None) -> str | None:
+    def _blank_url_is_none(cls, value: str | None) -> str | None:
         return value.strip() or None if value is not None else None
 
     @field_validator("redis_url")
@@ -164,34 +279,49 @@ class Settings(BaseModel):
             raise ValueError("must be a redis://, rediss:// or unix:// URL")
         return value
 
-    @field_validator("api_key")
+    @field_validator("api_key", "webhook_secret", "secret_key", mode="before")
     @classmethod
-    def _blank_is_none(cls, value: str | None) -> str | None:
-        return value.strip() or None if value is not None else None
+    def _blank_secret_is_none(cls, value: object) -> object:
+        if isinstance(value, SecretStr):
+            value = value.get_secret_value()
+        return value.strip() or None if isinstance(value, str) else value
+
+    @property
+    def key(self) -> str | None:
+        """The configured API key in clear, for the one place that sends it (a stdio caller)."""
+        return self.api_key.get_secret_value() if self.api_key is not None else None
 
     @classmethod
     def load(
-        cls,
-        environ: Mapping[str, str] | None = None,
-        overrides: Mapping[str, Any] | None = None,
-        defaults: Mapping[str, Any] | None = None,
+        cls, overrides: Mapping[str, Any] | None = None, defaults: Mapping[str, Any] | None = None
     ) -> Settings:
-        """Read `INTERVYO_*` from `environ` (the process's by default), let `overrides` (non-None CLI
-        flags) win, validate once. `defaults` replace the model's defaults (a subcommand's own)."""
-        environ = os.environ if environ is None else environ
-        values: dict[str, Any] = dict(defaults or {})
-        for name in cls.model_fields:
-            raw = environ.get(ENV_PREFIX + name.upper())
-            # Empty counts as unset: launchers (MCPB's user_config) substitute "" for fields left blank.
-            if raw is not None and raw.strip():
-                values[name] = raw
-        values.update({k: v for k, v in (overrides or {}).items() if v is not None})
+        """Read `INTERVYO_*` from the environment, let `overrides` (non-None CLI flags) win, validate
+        once. `defaults` replace the model's defaults (a subcommand's own) where neither sets a value."""
+        given = {name: value for name, value in (overrides or {}).items() if value is not None}
         try:
-            return cls.model_validate(values)
+            settings = cls(**given)
+            unset = {
+                name: value
+                for name, value in (defaults or {}).items()
+                if name not in settings.model_fields_set
+            }
+            return cls(**unset, **given) if unset else settings
         except ValidationError as error:
             first = error.errors()[0]
             name = str(first["loc"][0]) if first["loc"] else "settings"
-            from_flag = (overrides or {}).get(name) is not None
-            source = "--" + name.replace("_", "-") if from_flag else ENV_PREFIX + name.upper()
+            source = "--" + name.replace("_", "-") if name in given else ENV_PREFIX + name.upper()
             # `msg` never quotes the input, so a mistyped key is not echoed back.
             raise SettingsError(f"{source}: {first['msg'].removeprefix('Value error, ')}") from None
+
+
+def _flags() -> dict[str, Flag]:
+    found: dict[str, Flag] = {}
+    for name, info in Settings.model_fields.items():
+        extra = info.json_schema_extra
+        flag = extra.get("cli") if isinstance(extra, dict) else None
+        if isinstance(flag, Flag):
+            found[name] = flag
+    return found
+
+
+FLAGS: Mapping[str, Flag] = _flags()

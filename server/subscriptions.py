@@ -38,9 +38,10 @@ from mcp.types import (
 )
 
 from server.bus import Bus
+from server.caller import Callers
 from server.errors import ToolError
 from server.poller import Watchlist, state_of
-from server.reads import Reads, caller_key, not_found, protocol_error
+from server.reads import Reads, not_found, protocol_error
 from server.uris import Ref, canonical, parse, scorecard_uri, transcript_uri
 
 __all__ = ["MAX_URIS_PER_CONNECTION", "Subscriptions"]
@@ -60,13 +61,13 @@ class Subscriptions:
     """Subscription handlers for both eras, and delivery of changes to 2025-era sessions."""
 
     def __init__(
-        self, reads: Reads, bus: Bus, watchlist: Watchlist, *, stdio_key: str | None, stateless: bool = False
+        self, reads: Reads, bus: Bus, watchlist: Watchlist, *, callers: Callers, stateless: bool = False
     ) -> None:
         self._reads = reads
         self._stateless = stateless
         self._bus = bus
         self._watchlist = watchlist
-        self._stdio_key = stdio_key
+        self._callers = callers
         self._listen = ListenHandler(bus)
         # Keyed by canonical URI (`server.uris.canonical`), which is what updates are published under:
         # uri -> {connection id: (connection, the URI as it subscribed)}; connection id -> {uri: release}
@@ -85,7 +86,7 @@ class Subscriptions:
         if self._stateless and ctx.request is not None:
             raise MCPError(code=INVALID_REQUEST, message=_STATELESS)
         uri = canonical(params.uri)
-        key = caller_key(ctx, self._stdio_key)
+        key = self._callers.key(ctx)
         state = await self._check(uri, key)
         connection = connection_of(ctx)
         held = self._held.get(id(connection))
@@ -128,7 +129,7 @@ class Subscriptions:
         releases: list[Callable[[], None]] = []
         try:
             if uris:
-                key = caller_key(ctx, self._stdio_key)
+                key = self._callers.key(ctx)
                 for uri in uris:
                     releases.append(self._watch(uri, key, await self._check(uri, key)))
             return await self._listen(ctx, params)

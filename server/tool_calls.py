@@ -1,10 +1,12 @@
-"""The `tools/list` and `tools/call` handlers: the catalog, proxied under each caller's own key.
+"""The `tools/list` and `tools/call` handlers: the one dispatcher over the catalog (`tools.TOOLS`).
 
-One call: find the tool in the caller's view (unknown or hidden: a protocol error) -> the caller's key
--> validate the arguments (failures come back as an `isError` result naming each field; intervyo is not
-called) -> for a tool that takes an idempotency key: derive one if none was given, and claim it for these
-arguments (`server.idempotency`) -> call intervyo -> the structured result and its text rendering. Every
-`ToolError` on the way becomes an `isError` result; a keyed call's result and error both name its key.
+One call: the request's caller (`server.caller`) -> find the tool in the caller's view (unknown or hidden:
+a protocol error) -> validate the arguments (failures come back as an `isError` result naming each field;
+intervyo is not called) -> an operation is proxied to intervyo under the caller's key; one that takes an
+idempotency key gets one derived if none was given, claimed for these arguments first
+(`server.idempotency`); a composite tool runs the handler its declaration names -> the structured result
+and its text rendering. Every `ToolError` on the way becomes an `isError` result; a keyed call's result
+and error both name its key.
 """
 
 from __future__ import annotations
@@ -24,68 +26,92 @@ from mcp.types import (
     PaginatedRequestParams,
 )
 from pydantic import BaseModel
-from starlette.requests import Request
 
 import tools
 from server import idempotency
 from server.arguments import parse
-from server.auth import fingerprint, request_key
-from server.errors import MissingApiKey, ToolError
+from server.caller import Caller, Callers
+from server.composite_tools import CompositeCall, composite_result
+from server.errors import ToolError
 from server.idempotency_keys import KeyRecords, records_for
+from server.live import Live
+from server.reads import Reads
 from server.rendering import render
 from server.results import shape, tool_result
 from server.settings import Settings
 from server.upstream import Upstream
-from server.visibility import Visibility
-from tools import Operation
+from tools import Composite, Operation
 
 __all__ = ["ToolCalls"]
 
 logger = logging.getLogger(__name__)
 
-# Re-schedules of one call inside one idempotency window; past this, the replay is returned as is.
+# Deliberate re-schedules chained on one call's finished sessions; past this, the replay is returned as is.
 _MAX_RESCHEDULES = 5
 
 
 class ToolCalls:
     """Handlers for the tool methods, sharing the process's upstream client."""
 
-    def __init__(self, settings: Settings, upstream: Upstream, *, keys: KeyRecords | None = None) -> None:
-        self._visibility = Visibility.from_settings(settings)
-        self._stdio_key = settings.api_key
+    def __init__(
+        self,
+        settings: Settings,
+        callers: Callers,
+        upstream: Upstream,
+        live: Live,
+        *,
+        keys: KeyRecords | None = None,
+    ) -> None:
+        self._settings = settings
+        self._callers = callers
         self._upstream = upstream
+        self._reads = Reads(upstream)
+        self._live = live
         self._keys = keys or records_for(settings)
 
     async def list_tools(
         self, ctx: ServerRequestContext[Any], params: PaginatedRequestParams | None
     ) -> ListToolsResult:
-        # One page: 25 tools are well within what clients take at once.
-        return ListToolsResult(tools=[op.tool for op in self._view(ctx).operations])
+        caller = self._callers.find(ctx)
+        view = caller.view if caller is not None else self._callers.view
+        # One page: 28 tools are well within what clients take at once.
+        return ListToolsResult(tools=[tool.tool for tool in view.tools])
 
     async def call_tool(
         self, ctx: ServerRequestContext[Any], params: CallToolRequestParams
     ) -> CallToolResult | dict[str, Any]:
-        op = self._view(ctx).find(params.name)
-        if op is None:
+        caller = self._callers.find(ctx)
+        view = caller.view if caller is not None else self._callers.view
+        tool = view.find(params.name)
+        if tool is None:
             raise MCPError(code=INVALID_PARAMS, message=f"Unknown tool: {params.name}")
         started = time.monotonic()
-        key = self._key(ctx)
+        label = _Fingerprint(caller)
         try:
-            if key is None:
-                raise MissingApiKey()
-            result = await self._call(op, params.arguments, key)
+            if caller is None:
+                caller = self._callers.of(ctx)
+            if isinstance(tool, Operation):
+                result = await self._call(tool, params.arguments, caller.key)
+            else:
+                result = await self._compose(ctx, tool, params.arguments, caller)
         except ToolError as error:
-            label = _Fingerprint(key)
-            logger.info("tool %s -> %d in %.0f ms (key %s)", op.name, error.status, _ms(started), label)
+            logger.info("tool %s -> %d in %.0f ms (key %s)", tool.name, error.status, _ms(started), label)
             return error.as_result()
-        logger.info("tool %s -> ok in %.0f ms (key %s)", op.name, _ms(started), _Fingerprint(key))
+        logger.info("tool %s -> ok in %.0f ms (key %s)", tool.name, _ms(started), label)
         return result
 
     @staticmethod
     def input_schema(name: str) -> Mapping[str, Any] | None:
         """For the SDK's `Mcp-Param-*` header check, which runs before any request context exists."""
-        op = tools.by_name(name)
-        return op.input_schema if op is not None else None
+        tool = tools.tool_by_name(name)
+        return tool.input_schema if tool is not None else None
+
+    async def _compose(
+        self, ctx: ServerRequestContext[Any], tool: Composite, raw: dict[str, Any] | None, caller: Caller
+    ) -> dict[str, Any]:
+        arguments = parse(tool, raw)
+        call = CompositeCall(ctx, caller, self._reads, self._live.bus, self._settings)
+        return composite_result(await tool.handler(call, arguments))
 
     async def _call(self, op: Operation, raw: dict[str, Any] | None, key: str) -> dict[str, Any]:
         arguments = parse(op, raw)
@@ -133,26 +159,16 @@ class ToolCalls:
             raise idempotency.KeyReused(idempotency_key)
         return structured
 
-    def _view(self, ctx: ServerRequestContext[Any]) -> Visibility:
-        headers = ctx.request.headers if isinstance(ctx.request, Request) else None
-        return self._visibility.narrowed(headers)
-
-    def _key(self, ctx: ServerRequestContext[Any]) -> str | None:
-        # Over HTTP only the request's own key counts; the configured key is for stdio alone.
-        if ctx.request is not None:
-            return request_key(ctx.request)
-        return self._stdio_key
-
 
 def _ms(started: float) -> float:
     return (time.monotonic() - started) * 1000
 
 
 class _Fingerprint:
-    """A key's fingerprint, computed only if the log line is written."""
+    """A caller's key fingerprint, computed only if the log line is written."""
 
-    def __init__(self, key: str | None) -> None:
-        self._key = key
+    def __init__(self, caller: Caller | None) -> None:
+        self._caller = caller
 
     def __str__(self) -> str:
-        return fingerprint(self._key) if self._key else "none"
+        return self._caller.fingerprint if self._caller is not None else "none"

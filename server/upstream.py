@@ -7,9 +7,8 @@ redirects are never followed (a redirect to another host would otherwise carry t
 Calls go to httpx2 transports (connection pools) directly, not through an `httpx2.AsyncClient`: a
 client's per-request work -- merging URLs, headers and cookies, auth and redirect machinery -- was
 about 8% of the server's CPU per tool call, and none of it applies. There is no cookie jar, so nothing
-one caller's answer sets can ride another caller's call. Which transport serves the API -- a direct pool,
-or one through the proxy the environment names (`HTTPS_PROXY`, `ALL_PROXY`, `NO_PROXY`) -- is decided
-once, by httpx2's own clients.
+one caller's answer sets can ride another caller's call. Whether the pools connect directly or through the
+proxy the environment names (`HTTPS_PROXY`, `ALL_PROXY`, `NO_PROXY`) is decided once (`server.proxy`).
 
 Answers are read as they stream in and no further than `max_upstream_body_bytes` (linked documents:
 `max_document_bytes`), decompressed size counted: a larger one is refused with a clear error and its
@@ -39,9 +38,10 @@ from pydantic import BaseModel
 from pydantic_core import from_json, to_json
 
 from server import __version__
-from server.auth import fingerprint
+from server.caller import fingerprint
 from server.errors import ToolError, from_status, unreachable
 from server.idempotency import FIELD as IDEMPOTENCY_FIELD
+from server.proxy import proxy_for
 from server.retry import RETRYABLE_STATUSES, RetryPolicy, parse_retry_after
 from server.settings import Settings
 from tools import Operation
@@ -153,7 +153,6 @@ class Upstream:
             retries=settings.retries, base_s=settings.retry_backoff_s, max_s=settings.retry_backoff_max_s
         )
         self._open = False
-        self._clients: list[httpx2.AsyncClient] = []  # own the pools
         self._pools: list[httpx2.AsyncBaseTransport] = []
         self._turn = 0
         self._tls: ssl.SSLContext | None = None
@@ -183,11 +182,11 @@ class Upstream:
         limits = httpx2.Limits(
             max_connections=_CONNECTIONS_PER_POOL, max_keepalive_connections=_CONNECTIONS_PER_POOL
         )
-        self._clients = [httpx2.AsyncClient(limits=limits, verify=self._tls_context()) for _ in range(_POOLS)]
-        # A client reads the environment's proxy settings into a transport per URL pattern; the API's is
-        # looked up once (the client's own lookup, `_transport_for_url`), so the rules are exactly httpx2's.
-        api = httpx2.URL(self._prefix)
-        return [client._transport_for_url(api) for client in self._clients]
+        proxy = proxy_for(httpx2.URL(self._prefix))
+        return [
+            httpx2.AsyncHTTPTransport(limits=limits, verify=self._tls_context(), proxy=proxy)
+            for _ in range(_POOLS)
+        ]
 
     def _tls_context(self) -> ssl.SSLContext:
         # One for all pools: loading the CA bundle costs tens of milliseconds each time.
@@ -199,13 +198,15 @@ class Upstream:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self._open = False
-        owned = [*self._clients, *([self._documents] if self._documents is not None else [])]
-        self._clients, self._pools, self._documents = [], [], None
+        owned: list[httpx2.AsyncBaseTransport | httpx2.AsyncClient] = [*self._pools]
+        if self._documents is not None:
+            owned.append(self._documents)
+        self._pools, self._documents = [], None
         if self._transport is not None:
             return  # an injected transport is its owner's to close
         async with contextlib.AsyncExitStack() as closing:  # each is closed even if one fails to
-            for client in owned:
-                closing.push_async_callback(client.aclose)
+            for resource in owned:
+                closing.push_async_callback(resource.aclose)
 
     async def call(self, op: Operation, arguments: BaseModel, *, key: str) -> Answer:
         """Send one tool call upstream; the answer on success, a `ToolError` raised otherwise."""

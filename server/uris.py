@@ -13,10 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Literal
+from uuid import UUID
 
 from mcp import UriTemplate
-
-from server.reads import parse_id
 
 __all__ = [
     "SCORECARD",
@@ -25,10 +24,20 @@ __all__ = [
     "Ref",
     "canonical",
     "parse",
+    "parse_id",
     "scorecard_uri",
     "template_uri",
     "transcript_uri",
 ]
+
+
+def parse_id(text: str) -> str | None:
+    """`text` as a canonical UUID string, or None when it is not one (such ids cannot exist)."""
+    try:
+        return str(UUID(text))
+    except ValueError:
+        return None
+
 
 SCORECARD = "intervyo://sessions/{session_id}/scorecard"
 TRANSCRIPT = "intervyo://sessions/{session_id}/transcript"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import tools
 from server.settings import Settings
-from tools import Operation
+from tools import Composite, Operation
 
 __all__ = ["READ_ONLY_HEADER", "TOOLSETS_HEADER", "Visibility"]
 
@@ -51,13 +51,19 @@ class Visibility:
             read_only = read_only or flag.strip().lower() not in _FALSE
         return Visibility(toolsets, read_only)
 
-    @property
-    def operations(self) -> tuple[Operation, ...]:
-        return tools.select(self.toolsets, read_only=self.read_only)
+    def restricted(self, toolsets: frozenset[str] | None, *, read_only: bool) -> Visibility:
+        """This view, narrowed to `toolsets` (None: all of them) and made read-only if asked."""
+        narrowed = self.toolsets if toolsets is None else self.toolsets & toolsets
+        return Visibility(narrowed, self.read_only or read_only)
 
-    def find(self, name: str) -> Operation | None:
-        """The named operation if this view shows it, else None (unknown and hidden look the same)."""
-        op = tools.by_name(name)
-        if op is None or op.toolset not in self.toolsets or (self.read_only and not op.read_only):
+    @property
+    def tools(self) -> tuple[Operation | Composite, ...]:
+        """The tools of this view, in `tools/list` order."""
+        return tools.select_tools(self.toolsets, read_only=self.read_only)
+
+    def find(self, name: str) -> Operation | Composite | None:
+        """The named tool if this view shows it, else None (unknown and hidden look the same)."""
+        tool = tools.tool_by_name(name)
+        if tool is None or tool.toolset not in self.toolsets or (self.read_only and not tool.read_only):
             return None
-        return op
+        return tool

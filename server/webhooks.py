@@ -15,8 +15,6 @@ on the bus. The route exists only when `INTERVYO_WEBHOOK_SECRET` is set; then th
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import logging
 import time
@@ -29,30 +27,23 @@ from typing import Any, Protocol, Self
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from server.reads import parse_id
+from server.uris import parse_id
+from tools.webhooks import SIGNATURE_HEADER, signed_by
 
 __all__ = [
     "PATH",
-    "SIGNATURE_HEADER",
     "EventIds",
     "InMemoryEventIds",
     "RedisEventIds",
     "WebhookReceiver",
-    "sign",
 ]
 
 PATH = "/webhooks/intervyo"
-SIGNATURE_HEADER = "x-intervyo-signature"
 
 _MAX_BODY = 1024 * 1024
 _MAX_REMEMBERED = 100_000
 
 logger = logging.getLogger(__name__)
-
-
-def sign(secret: str, body: bytes) -> str:
-    """The signature header value intervyo sends for `body`: `sha256=<hex HMAC-SHA256>`."""
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
 class EventIds(Protocol):
@@ -129,7 +120,7 @@ class WebhookReceiver:
         if body is None:
             return _refuse(413, "Payload too large.")
         given = request.headers.get(SIGNATURE_HEADER, "")
-        if not hmac.compare_digest(given.encode(), sign(self._secret, body).encode()):
+        if not signed_by(self._secret, body, given):
             logger.warning("webhook refused: bad or missing signature")
             return _refuse(401, "Invalid signature.")
         envelope = _envelope(body)

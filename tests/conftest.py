@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass
+from importlib.metadata import version
 from typing import Any
 
 import httpx2
@@ -18,8 +19,14 @@ from http_app import LiveServer, running
 from mcp import Client
 from mcp.client.sse import sse_client
 from mcp.client.streamable_http import streamable_http_client
+from prerequisites import (  # noqa: F401  (hooks: markers for programs beyond Python, INTERVYO_REQUIRE_ALL)
+    pytest_collection_modifyitems,
+    pytest_collectreport,
+    pytest_configure,
+    pytest_runtest_makereport,
+)
 
-from server.factory import build_server
+from server.app import build_server
 from server.settings import Settings
 from server.upstream import Upstream
 
@@ -47,6 +54,11 @@ class SandboxHandle:
         )
         assert response.status_code < 300, response.text
         return response
+
+
+def pytest_report_header() -> str:
+    """Which SDK this run tests: CI runs the suite on the lowest and the newest `mcp` allowed."""
+    return f"mcp {version('mcp')}"
 
 
 @pytest.fixture(scope="session")

@@ -8,21 +8,16 @@ from __future__ import annotations
 
 import contextlib
 import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-import uvicorn
-
 from server.app import build_app
-from server.serving import bind
+from server.binding import bind, serving_in_thread, uvicorn_config
+from server.oauth import OAuth
 from server.settings import Settings
 from server.upstream import Upstream
 
 __all__ = ["LiveServer", "running"]
-
-_START_TIMEOUT_S = 10.0
 
 
 @dataclass(frozen=True)
@@ -47,25 +42,16 @@ class LiveServer:
 
 @contextlib.contextmanager
 def running(
-    settings: Settings, upstream: Upstream | None = None, *, sock: socket.socket | None = None
+    settings: Settings,
+    upstream: Upstream | None = None,
+    *,
+    sock: socket.socket | None = None,
+    oauth: OAuth | None = None,
 ) -> Iterator[LiveServer]:
     """Run the app for `settings` under uvicorn on `sock` (or a free loopback port) until the block ends."""
     sock = sock or bind("127.0.0.1", 0)
     port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        build_app(settings, upstream), log_config=None, lifespan="on", log_level="warning"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    started = time.monotonic()
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() - started > _START_TIMEOUT_S:
-            raise RuntimeError("the MCP server did not start")
-        time.sleep(0.01)
-    try:
+    with serving_in_thread(
+        uvicorn_config(build_app(settings, upstream, oauth=oauth)), sock, "the MCP server"
+    ):
         yield LiveServer(origin=f"http://127.0.0.1:{port}", settings=settings)
-    finally:
-        server.should_exit = True
-        thread.join(_START_TIMEOUT_S)
-        sock.close()

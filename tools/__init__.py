@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from tools import (
     agent_profiles,
     code_execution,
+    comparisons,
     evaluation_stages,
     evaluation_templates,
     participants,
@@ -33,6 +34,7 @@ __all__ = [
     "composite_by_name",
     "select",
     "select_tools",
+    "tool_by_name",
 ]
 
 CATALOG: tuple[Operation, ...] = (
@@ -44,7 +46,7 @@ CATALOG: tuple[Operation, ...] = (
     *code_execution.OPERATIONS,
 )
 
-COMPOSITES: tuple[Composite, ...] = scorecards.COMPOSITES
+COMPOSITES: tuple[Composite, ...] = (*scorecards.COMPOSITES, *comparisons.COMPOSITES)
 
 TOOLS: tuple[Operation | Composite, ...] = (*CATALOG, *COMPOSITES)
 
@@ -55,6 +57,7 @@ DEFAULT_TOOLSETS: tuple[str, ...] = tuple(t for t in TOOLSETS if t != "code_exec
 
 _BY_NAME = {op.name: op for op in CATALOG}
 _COMPOSITES_BY_NAME = {tool.name: tool for tool in COMPOSITES}
+_TOOLS_BY_NAME: dict[str, Operation | Composite] = {tool.name: tool for tool in TOOLS}
 
 
 def by_name(name: str) -> Operation | None:
@@ -69,6 +72,11 @@ def select(toolsets: Iterable[str], *, read_only: bool) -> tuple[Operation, ...]
 
 def composite_by_name(name: str) -> Composite | None:
     return _COMPOSITES_BY_NAME.get(name)
+
+
+def tool_by_name(name: str) -> Operation | Composite | None:
+    """Any tool of the catalog, operation or composite."""
+    return _TOOLS_BY_NAME.get(name)
 
 
 def select_tools(toolsets: Iterable[str], *, read_only: bool) -> tuple[Operation | Composite, ...]:

@@ -220,6 +220,12 @@ OPERATIONS = (
         annotations=CREATE,
         fixed_query={"action": "fork"},
         success_status=201,
+        error_text={
+            404: (
+                "No public agent profile with id {sourceId} (or it is not public and not yours). Find one "
+                "with list_agent_profiles."
+            ),
+        },
     ),
     Operation(
         name="update_agent_profile",

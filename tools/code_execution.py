@@ -73,5 +73,12 @@ OPERATIONS = (
         annotations=Annotations(read_only=True, destructive=False, idempotent=True),
         candidate_authored=("results.*.stdout", "results.*.stderr"),
         long_running=True,
+        error_text={
+            408: "The code ran past intervyo's 15 s limit. Make it faster or send fewer test cases.",
+            422: (
+                "intervyo cannot run these test cases in one batch{said}. Call {tool} again with batch=false."
+            ),
+            502: "intervyo's code runner failed. Retry in a moment; if it keeps failing, try batch=false.",
+        },
     ),
 )

@@ -8,6 +8,8 @@ order; the README table and manifest.json are generated from that one list.
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -25,7 +27,9 @@ class Composite:
     """One server-implemented tool: declared like an operation, answered by the server.
 
     `scope` is the intervyo key scope its reads need (shown in the README's tool table);
-    `long_running` is as for `Operation`.
+    `long_running` is as for `Operation`. `implementation` names the server function that answers it,
+    as "module:function": it lives with the MCP side, which imports the catalog, not the other way round,
+    so it is imported on first use.
     """
 
     name: str
@@ -36,11 +40,19 @@ class Composite:
     arguments: type[BaseModel]
     result: type[BaseModel]
     annotations: Annotations
+    implementation: str
     long_running: bool = False
 
     @property
     def read_only(self) -> bool:
         return self.annotations.read_only
+
+    @cached_property
+    def handler(self) -> Callable[[Any, Any], Awaitable[BaseModel]]:
+        """The function `implementation` names: `(call, arguments) -> result model`."""
+        module, _, name = self.implementation.partition(":")
+        handler: Callable[[Any, Any], Awaitable[BaseModel]] = getattr(importlib.import_module(module), name)
+        return handler
 
     @cached_property
     def input_schema(self) -> dict[str, Any]:

@@ -9,6 +9,7 @@ declarations, so fixing one is a one-line change.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
@@ -18,6 +19,8 @@ from mcp.types import Tool, ToolAnnotations
 from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode, JsonSchemaValue
 from pydantic_core import CoreSchema, core_schema
+
+from tools.icons import ICONS
 
 __all__ = [
     "CREATE",
@@ -60,6 +63,7 @@ class Annotations:
             description=description,
             input_schema=input_schema,
             output_schema=output_schema,
+            icons=ICONS,
             annotations=ToolAnnotations(
                 read_only_hint=self.read_only,
                 destructive_hint=self.destructive,
@@ -103,6 +107,10 @@ class Operation:
     # Can take many seconds (a code run, a wait): over HTTP its answer is streamed, never one JSON body,
     # so that a client going away cancels it (see server.response_mode).
     long_running: bool = False
+    # What the model reads for an upstream error status this operation words its own way (server.errors
+    # words the rest): a template filled with {tool}, {said} (intervyo's own sentence, quoted, or
+    # nothing) and the call's arguments by name.
+    error_text: Mapping[int, str] = field(default_factory=dict[int, str])
 
     @property
     def read_only(self) -> bool:

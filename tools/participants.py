@@ -157,6 +157,11 @@ def _each(prefix: str) -> tuple[str, ...]:
     return tuple(f"{prefix}.{path}" for path in _AUTHORED)
 
 
+_DUPLICATE_EMAIL = (
+    "A participant with this email already exists for this template{said}. Look it up with "
+    "list_participants(email=...) and use or update that one."
+)
+
 OPERATIONS = (
     Operation(
         name="list_participants",
@@ -206,6 +211,7 @@ OPERATIONS = (
         annotations=CREATE,
         success_status=201,
         candidate_authored=_AUTHORED,
+        error_text={409: _DUPLICATE_EMAIL},
     ),
     Operation(
         name="update_participant",
@@ -219,6 +225,7 @@ OPERATIONS = (
         result=Participant,
         annotations=UPDATE,
         candidate_authored=_AUTHORED,
+        error_text={409: _DUPLICATE_EMAIL},
     ),
     Operation(
         name="delete_participant",

@@ -140,6 +140,7 @@ COMPOSITES = (
         arguments=GetScorecard,
         result=ScorecardDocument,
         annotations=READ,
+        implementation="server.composite_tools:get_scorecard",
     ),
     Composite(
         name="get_transcript",
@@ -154,6 +155,7 @@ COMPOSITES = (
         arguments=GetTranscript,
         result=TranscriptDocument,
         annotations=READ,
+        implementation="server.composite_tools:get_transcript",
     ),
     Composite(
         name="wait_for_scorecard",
@@ -168,6 +170,7 @@ COMPOSITES = (
         arguments=WaitForScorecard,
         result=ScorecardDocument,
         annotations=READ,
+        implementation="server.composite_tools:wait_for_scorecard",
         long_running=True,
     ),
 )

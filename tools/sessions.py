@@ -180,6 +180,10 @@ class Rescheduled(BaseModel):
 # Written from what the candidate said (the summary names and quotes them), or copied from their record.
 _AUTHORED = ("summary", "evaluation_breakdown.*.reasoning", "external_id")
 
+_NOT_SCHEDULED = (
+    "Only a scheduled session can be {verb}; this one has started, finished or been cancelled{{said}}. "
+    "Check it with get_session."
+)
 
 OPERATIONS = (
     Operation(
@@ -234,6 +238,13 @@ OPERATIONS = (
         annotations=CREATE,
         success_status=201,
         candidate_authored=_AUTHORED,
+        error_text={
+            409: (
+                "This participant already has an open (scheduled or in-progress) session for this template "
+                "and stage{said}. Find it with list_sessions(candidate_id={candidate_id}), or call "
+                "schedule_session again with force=true to schedule another."
+            ),
+        },
     ),
     Operation(
         name="reschedule_session",
@@ -246,6 +257,7 @@ OPERATIONS = (
         arguments=RescheduleSession,
         result=Rescheduled,
         annotations=UPDATE,
+        error_text={409: _NOT_SCHEDULED.format(verb="rescheduled")},
     ),
     Operation(
         name="cancel_session",
@@ -263,5 +275,6 @@ OPERATIONS = (
         # destructive like a delete, but a second call is refused (409), so not idempotent
         annotations=Annotations(read_only=False, destructive=True, idempotent=False),
         candidate_authored=_AUTHORED,
+        error_text={409: _NOT_SCHEDULED.format(verb="cancelled")},
     ),
 )

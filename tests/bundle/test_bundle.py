@@ -16,6 +16,9 @@ from typing import Any
 import pytest
 from mcp import Client, StdioServerParameters
 
+# scripts/bundle validates and packs with the official MCPB tool, run by npx.
+pytestmark = pytest.mark.node
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -48,7 +51,10 @@ def unpacked(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_bundle_holds_the_server_and_leaves_out_development_files(unpacked: Path) -> None:
     assert (unpacked / "manifest.json").is_file() and (unpacked / "pyproject.toml").is_file()
     assert (unpacked / "server" / "cli.py").is_file() and (unpacked / "assets" / "icon.png").is_file()
-    for absent in ("tests", "bench", ".ci", "scripts", ".venv", ".git"):
+    assert (unpacked / "server" / "views" / "scorecard.html").is_file() and (
+        unpacked / "tools" / "icon.svg"
+    ).is_file()
+    for absent in ("tests", "bench", ".ci", "scripts", ".venv", ".git", "docs"):
         assert not (unpacked / absent).exists(), absent
 
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from prerequisites import node_missing
 
 CONFORMANCE = "@modelcontextprotocol/conformance@0.2.0-alpha.12"
 INSPECTOR = "@modelcontextprotocol/inspector@2.12.0"
@@ -23,8 +23,8 @@ class ServedCommand:
 
 def npx(package: str, *args: str, cwd: Path, timeout: float = 600) -> subprocess.CompletedProcess[str]:
     """Run a Node CLI under Node 22 through npx (packages cached in the usual npm cache)."""
-    if shutil.which("npx") is None:
-        pytest.fail("npx is not installed: the conformance and Inspector checks need Node.js and npm")
+    if (missing := node_missing()) is not None:
+        pytest.fail(f"a test running npx must carry the `node` marker, which skips it: {missing}")
     env = {
         **os.environ,
         "HOME": str(cwd),  # the Inspector writes ~/.mcp-inspector

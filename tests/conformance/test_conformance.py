@@ -20,6 +20,8 @@ from pathlib import Path
 import pytest
 from node_tools import CONFORMANCE, ServedCommand, npx
 
+pytestmark = pytest.mark.node
+
 HERE = Path(__file__).parent
 
 # The protocol-level scenarios that apply to a real server: every check of these must succeed, whatever

@@ -12,6 +12,8 @@ import pytest
 from fences import unfenced
 from node_tools import INSPECTOR, ServedCommand, npx
 
+pytestmark = pytest.mark.node
+
 
 def _inspect(server: ServedCommand, cwd: Path, *args: str) -> Any:
     run = npx(

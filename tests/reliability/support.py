@@ -15,7 +15,7 @@ import uvicorn
 from starlette.applications import Starlette
 
 from server.admission import Admission
-from server.serving import bind
+from server.binding import bind
 
 __all__ = ["ACCEPT", "INIT", "Served", "figures", "rss_mb", "serving"]
 

@@ -17,7 +17,7 @@ from mcp.shared.exceptions import MCPError
 from schema_strategy import fuzzed
 from support import figures
 
-from server.factory import build_server
+from server.app import build_server
 from server.upstream import Upstream
 
 pytestmark = pytest.mark.reliability

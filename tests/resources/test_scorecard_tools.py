@@ -18,7 +18,7 @@ from tools import Composite
 
 pytestmark = pytest.mark.anyio
 
-_COMPOSITES = ("get_scorecard", "get_transcript", "wait_for_scorecard")
+_COMPOSITES = ("get_scorecard", "get_transcript", "wait_for_scorecard", "compare_candidates")
 _HINTS = ("readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint")
 
 
@@ -47,7 +47,7 @@ async def test_the_composite_tools_are_listed_and_obey_toolsets_and_read_only(
     url, key = polling_server.mcp_url, slow_sandbox.demo_key
     async with mcp(url, key, mode) as client:
         names = [t.name for t in (await client.list_tools()).tools]
-    assert names[-3:] == list(_COMPOSITES)
+    assert names[-len(_COMPOSITES) :] == list(_COMPOSITES)
     # Read-only keeps them (they only read); narrowing to other toolsets hides them and refuses calls.
     async with mcp(url, key, mode, headers={"X-Intervyo-Read-Only": "1"}) as client:
         names = [t.name for t in (await client.list_tools()).tools]

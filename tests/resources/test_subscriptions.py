@@ -14,7 +14,8 @@ from mcp import Client
 from mcp.shared.exceptions import MCPDeprecationWarning, MCPError
 from mcp.types import INVALID_PARAMS
 
-from server.factory import build_server
+from server.app import build_server
+from server.caller import Callers
 from server.live import Live
 from server.reads import Reads
 from server.upstream import Upstream
@@ -115,7 +116,7 @@ async def test_subscribers_keys_are_held_only_while_someone_is_subscribed(
     uri = f"intervyo://sessions/{session['id']}/scorecard"
     settings = live_settings(slow_sandbox.base_url, api_key=slow_sandbox.demo_key)
     async with Upstream(settings) as upstream:
-        live = Live(settings, Reads(upstream))
+        live = Live(settings, Reads(upstream), Callers.from_settings(settings))
         async with Client(build_server(settings, upstream, live), mode=mode) as client:  # type: ignore[arg-type]
             assert live.watchlist.keys_held() == 0
             if mode == "legacy":

@@ -24,8 +24,8 @@ from live_support import (
 )
 from mcp.shared.exceptions import MCPDeprecationWarning
 
-from server.serving import bind
-from server.webhooks import sign
+from server.binding import bind
+from tools.webhooks import sign
 
 pytestmark = pytest.mark.anyio
 

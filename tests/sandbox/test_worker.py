@@ -3,7 +3,9 @@ and a session it cannot move holds up no other."""
 
 from __future__ import annotations
 
+import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 import anyio
@@ -32,21 +34,50 @@ def _counting_passes(runtime: Runtime) -> list[float]:
     return asked
 
 
-async def _run_worker_for(runtime: Runtime, seconds: float) -> None:
-    async with anyio.create_task_group() as group:
-        group.start_soon(run_worker, runtime)
-        await anyio.sleep(seconds)
-        group.cancel_scope.cancel()
+def _recording_sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Record how long each of the worker's loops chooses to sleep, every time it is about to.
+
+    Only this thread's: a sandbox another test left running serves from its own thread, with its own worker.
+    """
+    chosen: list[float] = []
+    until = sandbox.worker._until
+    here = threading.get_ident()
+
+    def recorded(deadline: float | None, longest: float) -> float:
+        seconds = until(deadline, longest)
+        if threading.get_ident() == here:
+            chosen.append(seconds)
+        return seconds
+
+    monkeypatch.setattr(sandbox.worker, "_until", recorded)
+    return chosen
 
 
-async def test_a_deadline_no_step_can_meet_is_looked_at_once_a_tick_not_in_a_loop() -> None:
-    app = create_app(SandboxConfig(tick_interval=0.2))
+async def _until_true(condition: Callable[[], bool]) -> None:
+    with anyio.fail_after(5):  # long before a 600 s tick
+        while not condition():
+            await anyio.sleep(0.01)
+
+
+async def test_a_deadline_no_step_can_meet_is_looked_at_once_a_tick_not_in_a_loop(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    app = create_app(SandboxConfig(tick_interval=600))
     runtime: Runtime = app.state.runtime
     (session,), _ = runtime.store.query("session", DEMO_WORKSPACE_ID, {}, order="newest", limit=1, offset=0)
     runtime.store.replace("session", {**session, "_due_action": "unknown", "_due_at": time.time() - 1})
     asked = _counting_passes(runtime)
-    await _run_worker_for(runtime, 1.0)
-    assert 2 <= len(asked) <= 8  # about one pass per 0.2 s tick
+    sleeps = _recording_sleeps(monkeypatch)
+    async with anyio.create_task_group() as group:
+        group.start_soon(run_worker, runtime)
+        await _until_true(lambda: len(asked) == 1 and len(sleeps) == 2)  # both loops about to sleep
+        # The past deadline does not make the lifecycle loop look again at once: it sleeps until the
+        # demo data's next real deadline (tens of seconds away), or a tick.
+        assert min(sleeps) > 1
+        runtime.wake_worker()  # as a tick's end would
+        await _until_true(lambda: len(sleeps) == 4)
+        assert min(sleeps) > 1 and len(asked) == 2
+        group.cancel_scope.cancel()
 
 
 def _scheduled(runtime: Runtime, count: int) -> list[dict[str, Any]]:
@@ -64,9 +95,7 @@ def _status(runtime: Runtime, session: dict[str, Any]) -> str:
 
 
 async def _until_started(runtime: Runtime, session: dict[str, Any]) -> None:
-    with anyio.fail_after(5):  # long before a 600 s tick
-        while _status(runtime, session) != "in_progress":
-            await anyio.sleep(0.02)
+    await _until_true(lambda: _status(runtime, session) == "in_progress")
 
 
 async def test_a_deadline_no_step_can_meet_hides_no_later_one() -> None:
@@ -127,24 +156,18 @@ async def test_a_deadline_that_passes_during_a_pass_is_taken_by_the_next_pass_no
         group.cancel_scope.cancel()
 
 
-async def test_a_write_wakes_the_sleeping_worker() -> None:
+async def test_a_write_wakes_the_sleeping_worker(monkeypatch: pytest.MonkeyPatch) -> None:
     app = create_app(SandboxConfig(tick_interval=600, seed_demo=False))
     runtime: Runtime = app.state.runtime
     asked = _counting_passes(runtime)
+    sleeps = _recording_sleeps(monkeypatch)
     async with anyio.create_task_group() as group:
         group.start_soon(run_worker, runtime)
-        await _until_passes(asked, 1)
-        await anyio.sleep(0.3)
-        assert len(asked) == 1  # asleep after the first pass: nothing is due
+        await _until_true(lambda: len(sleeps) == 2)
+        assert sleeps == [600, 600] and len(asked) == 1  # asleep after the first pass: nothing is due
         runtime.wake_worker()
-        await _until_passes(asked, 2)  # long before its 600 s tick
+        await _until_true(lambda: len(asked) == 2)  # long before its 600 s tick
         group.cancel_scope.cancel()
-
-
-async def _until_passes(asked: list[float], count: int) -> None:
-    with anyio.fail_after(5):
-        while len(asked) < count:
-            await anyio.sleep(0.01)
 
 
 @pytest.mark.parametrize("tick", [0.0, -1.0, float("nan"), float("inf")])

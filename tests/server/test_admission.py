@@ -14,9 +14,11 @@ from starlette.types import Message, Receive, Scope, Send
 
 from server.admission import Admission, Limits
 from server.auth import ApiKeyMiddleware
+from server.visibility import Visibility
 
 pytestmark = pytest.mark.anyio
 
+VIEW = Visibility(frozenset({"sessions"}), read_only=False)
 GOOD = ("iv_live_key_a", "iv_live_key_b", "iv_live_key_c")
 ACCEPT = {"accept": "application/json, text/event-stream", "content-type": "application/json"}
 INIT = {
@@ -92,7 +94,7 @@ class Gate:
             return key in known
 
         self.admission = Admission(accepted, limits, self.sessions, clock=self.clock)
-        app = ApiKeyMiddleware(self.admission.streamable(self.sessions))
+        app = ApiKeyMiddleware(self.admission.streamable(self.sessions), VIEW)
         self.http = httpx2.AsyncClient(transport=httpx2.ASGITransport(app), base_url="http://127.0.0.1")
 
     async def open(self, key: str) -> httpx2.Response:
@@ -134,7 +136,7 @@ async def test_a_key_at_its_cap_gives_up_its_own_oldest_idle_session(gate: Gate)
 
 async def test_a_key_whose_sessions_are_all_busy_gets_429(gate: Gate) -> None:
     gate.admission = Admission(_accept_all, Limits(per_key=1, total=5, idle_s=60), gate.sessions)
-    app = ApiKeyMiddleware(gate.admission.streamable(gate.sessions))
+    app = ApiKeyMiddleware(gate.admission.streamable(gate.sessions), VIEW)
     async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app), base_url="http://127.0.0.1") as http:
         gate.http = http
         session_id = (await gate.open(GOOD[0])).headers["mcp-session-id"]

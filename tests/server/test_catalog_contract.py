@@ -5,7 +5,9 @@ Parametrised over `tools.TOOLS`: the catalog's operations and the server's compo
 
 from __future__ import annotations
 
+import inspect
 import re
+import string
 from typing import Any
 
 import pytest
@@ -88,3 +90,24 @@ def test_list_tools_page_and_return_their_pagination_meta(op: Operation) -> None
 def test_read_tools_are_exactly_the_gets_and_code_execution() -> None:
     reads = {op.name for op in tools.CATALOG if op.read_only}
     assert reads == {op.name for op in tools.CATALOG if op.method == "GET"} | {"execute_code"}
+
+
+def test_the_sandbox_answers_every_operation_of_the_catalog() -> None:
+    """Adding an operation is one declaration plus one sandbox handler; neither may be missing."""
+    from sandbox.handlers import HANDLERS
+
+    assert set(HANDLERS) == {op.name for op in tools.CATALOG}
+
+
+@pytest.mark.parametrize("tool", tools.COMPOSITES, ids=_ids)
+def test_composite_declares_a_handler_that_exists(tool: Composite) -> None:
+    assert inspect.iscoroutinefunction(tool.handler), tool.implementation
+
+
+@pytest.mark.parametrize("op", tools.CATALOG, ids=_ids)
+def test_declared_error_wording_names_only_the_operations_own_arguments(op: Operation) -> None:
+    known = {"tool", "said", *op.arguments.model_fields}
+    known |= {field.alias for field in op.arguments.model_fields.values() if field.alias}
+    for status, template in op.error_text.items():
+        names = {name for _, name, _, _ in string.Formatter().parse(template) if name}
+        assert names <= known, f"{op.name} {status}: {sorted(names - known)}"

@@ -8,7 +8,7 @@ import socket
 import pytest
 
 from server import cli
-from server.serving import bind
+from server.binding import bind
 
 
 @pytest.mark.parametrize(

@@ -328,8 +328,9 @@ async def test_the_stage_must_exist_on_the_template_or_the_error_says_so(
             "schedule_session",
             {"candidate_id": person["id"], "evaluation_template_id": ids["template"], "stage": "onsite"},
         )
-    assert error["status"] in (400, 404)
-    assert error["error"]
+    assert error["status"] == 400  # the contract: no active stage of that type on the template
+    (issue,) = error["issues"]
+    assert issue["path"] == ["stage"] and "onsite" in issue["message"]
 
 
 async def test_scheduling_again_after_a_cancel_is_a_deliberate_reschedule(

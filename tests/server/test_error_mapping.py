@@ -139,3 +139,15 @@ async def test_documented_error_text_is_kept_short(scripted) -> None:
         scripted, "schedule_session", SCHEDULE, httpx2.Response(409, json={"error": "x" * 5000})
     )
     assert len(error["error"]) < 700
+
+
+@pytest.mark.parametrize("status", [408, 409, 422])
+async def test_statuses_worded_for_code_runs_say_nothing_of_code_for_other_tools(
+    scripted, status: int
+) -> None:
+    error = await _error(
+        scripted, "get_session", {"session_id": SESSION}, httpx2.Response(status, json={"error": "Conflict"})
+    )
+    assert error["status"] == status
+    assert "code" not in error["error"] and "batch" not in error["error"]
+    assert "get_session" in error["error"]

@@ -8,7 +8,7 @@ import logging
 import httpx2
 import pytest
 
-from server.auth import fingerprint
+from server.caller import fingerprint
 from server.logs import RedactKeys
 
 pytestmark = pytest.mark.anyio

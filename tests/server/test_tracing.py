@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from opentelemetry import trace
 
+from server.app import build_server
 from server.client_logs import ClientLogs
-from server.factory import build_server
 from server.upstream import Upstream
 
 

@@ -57,7 +57,7 @@ async def test_stdio_with_the_sandbox_flag_needs_nothing_else(tmp_path) -> None:
         stderr.seek(0)
         printed = stderr.read()
     assert not result.is_error
-    assert all(name.startswith(("list_", "get_", "wait_for_")) for name in names)
+    assert all(name.startswith(("list_", "get_", "wait_for_", "compare_")) for name in names)
     assert "Claude Desktop" in printed
     assert "iv_live_sandbox_demo" in printed
 
@@ -85,7 +85,8 @@ async def test_legacy_sse_honours_the_narrowing_headers(live_server, sandbox, co
     async with connect(live_server.sse_url, sandbox.demo_key, transport="sse", headers=headers) as client:
         names = [tool.name for tool in (await client.list_tools()).tools]
     assert names and all(
-        name.startswith(("list_", "get_", "wait_for_")) or name == "execute_code" for name in names
+        name.startswith(("list_", "get_", "wait_for_", "compare_")) or name == "execute_code"
+        for name in names
     )
 
 

@@ -67,13 +67,18 @@ async def test_a_read_that_keeps_failing_reports_a_retryable_5xx_after_the_retry
     assert "after 3 attempts" in result.structured_content["error"]
 
 
-async def test_connection_errors_on_reads_are_retried(scripted) -> None:
+@pytest.mark.parametrize(
+    "failure",
+    [httpx2.ConnectError, httpx2.RemoteProtocolError, httpx2.ReadError],
+    ids=["refused", "dropped mid-answer", "reset while reading"],
+)
+async def test_connection_errors_on_reads_are_retried(scripted, failure: type[httpx2.TransportError]) -> None:
     calls = {"n": 0}
 
     def flaky(request: httpx2.Request) -> httpx2.Response:
         calls["n"] += 1
         if calls["n"] == 1:
-            raise httpx2.ConnectError("refused", request=request)
+            raise failure("no answer", request=request)
         return httpx2.Response(200, json=SESSION_BODY)
 
     async with scripted(flaky) as (client, _):

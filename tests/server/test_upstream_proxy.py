@@ -7,9 +7,11 @@ import json
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
+import httpx2
 import pytest
 
 import tools
+from server.proxy import proxy_for
 from server.settings import Settings
 from server.upstream import Upstream
 
@@ -98,3 +100,41 @@ async def test_all_proxy_written_without_a_scheme_is_used_too(
         monkeypatch.setenv("ALL_PROXY", f"127.0.0.1:{port}")  # as people often write it
         await _get_session(make_settings, "http://api.intervyo.test/api/v1")
     assert lines == [f"GET http://api.intervyo.test/api/v1/sessions/{SESSION} HTTP/1.1"]
+
+
+@pytest.mark.parametrize(
+    ("url", "no_proxy", "proxied"),
+    [
+        ("https://api.intervyo.ai/v1", "", True),
+        ("https://api.intervyo.ai/v1", "intervyo.ai", False),  # the domain and its subdomains
+        ("https://intervyo.ai/v1", "intervyo.ai", False),
+        ("https://notintervyo.ai/v1", "intervyo.ai", True),
+        ("https://intervyo.ai/v1", ".intervyo.ai", True),  # only subdomains
+        ("https://api.intervyo.ai/v1", "*.intervyo.ai", False),
+        ("https://api.intervyo.ai/v1", "api.intervyo.ai:443", False),  # the default port counts
+        ("https://api.intervyo.ai/v1", "api.intervyo.ai:8443", True),
+        ("https://api.intervyo.ai/v1", "http://api.intervyo.ai", True),  # another scheme
+        ("http://10.1.2.3:8000/v1", "10.0.0.0/8", False),
+        ("http://[::1]:8000/v1", "::1", False),
+        ("http://[::1]:8000/v1", "[::1]:8000", False),
+        ("http://[fd00::5]/v1", "fd00::/8", False),
+        ("http://[fd00::5]/v1", "fe80::/10", True),
+        ("https://api.intervyo.ai/v1", "[bad, ,::zz", True),  # what cannot be read is ignored
+    ],
+)
+def test_no_proxy_forms_are_read_as_curl_reads_them(
+    monkeypatch: pytest.MonkeyPatch, url: str, no_proxy: str, proxied: bool
+) -> None:
+    monkeypatch.setenv("ALL_PROXY", "http://proxy.internal:3128")
+    monkeypatch.setenv("NO_PROXY", no_proxy)
+    proxy = proxy_for(httpx2.URL(url))
+    assert (proxy is not None) is proxied
+    if proxy is not None:
+        assert proxy.url == httpx2.URL("http://proxy.internal:3128")
+
+
+def test_the_schemes_own_proxy_wins_over_all_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ALL_PROXY", "http://all.internal:3128")
+    monkeypatch.setenv("HTTPS_PROXY", "secure.internal:3129")  # no scheme: an http:// proxy
+    proxy = proxy_for(httpx2.URL("https://api.intervyo.ai/v1"))
+    assert proxy is not None and proxy.url == httpx2.URL("http://secure.internal:3129")
