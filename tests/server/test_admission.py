@@ -14,6 +14,7 @@ from starlette.types import Message, Receive, Scope, Send
 
 from server.admission import Admission, Limits
 from server.auth import ApiKeyMiddleware
+from server.key_check import KeyCheckUnavailable
 from server.visibility import Visibility
 
 pytestmark = pytest.mark.anyio
@@ -220,3 +221,48 @@ async def test_a_session_closed_to_make_room_answers_404_to_its_client(sandbox, 
             ping = {"jsonrpc": "2.0", "id": 2, "method": "ping"}
             stale = await http.post(live.mcp_url, json=ping, headers={**headers, "mcp-session-id": first})
         assert stale.status_code == 404
+
+
+async def test_when_intervyo_cannot_say_the_opener_gets_503_with_retry_after() -> None:
+    async def unavailable(_: str) -> bool:
+        raise KeyCheckUnavailable(7.0)
+
+    sessions = FakeSessions()
+    admission = Admission(unavailable, Limits(per_key=3, total=5, idle_s=60), sessions)
+    app = ApiKeyMiddleware(admission.streamable(sessions), VIEW)
+    async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app), base_url="http://127.0.0.1") as http:
+        response = await http.post("/mcp", json=INIT, headers={**ACCEPT, "x-api-key": GOOD[0]})
+    assert response.status_code == 503
+    assert response.json()["error"] == "key_check_unavailable"
+    assert response.headers["retry-after"] == "7"
+    assert sessions.open == {}
+
+
+async def test_sse_streams_count_against_the_per_key_cap_while_they_last() -> None:
+    sessions = FakeSessions()
+    admission = Admission(_accept_all, Limits(per_key=1, total=5, idle_s=60), sessions)
+    streaming, release = anyio.Event(), anyio.Event()
+
+    async def stream(scope: Scope, receive: Receive, send: Send) -> None:
+        streaming.set()
+        await release.wait()
+        await _answer(send, 200)
+
+    app = ApiKeyMiddleware(admission.sse(stream), VIEW)
+    async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app), base_url="http://127.0.0.1") as http:
+        statuses: list[int] = []
+
+        async def open_stream() -> None:
+            statuses.append((await http.get("/sse", headers={"x-api-key": GOOD[0]})).status_code)
+
+        async with anyio.create_task_group() as group:
+            group.start_soon(open_stream)
+            with anyio.fail_after(5):
+                await streaming.wait()
+            assert admission.open_sessions == 1
+            second = await http.get("/sse", headers={"x-api-key": GOOD[0]})
+            release.set()
+        after = await http.get("/sse", headers={"x-api-key": GOOD[0]})
+    assert second.status_code == 429  # the live stream is never shed
+    assert statuses == [200] and after.status_code == 200
+    assert admission.open_sessions == 0
