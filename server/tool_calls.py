@@ -30,6 +30,7 @@ from server import idempotency
 from server.arguments import parse
 from server.auth import fingerprint, request_key
 from server.errors import MissingApiKey, ToolError
+from server.refinements import Refinements
 from server.rendering import render
 from server.results import shape, tool_result
 from server.settings import Settings
@@ -54,6 +55,7 @@ class ToolCalls:
         self._visibility = Visibility.from_settings(settings)
         self._stdio_key = settings.api_key
         self._upstream = upstream
+        self._refinements = Refinements(upstream)
         self._clock = clock
 
     async def list_tools(
@@ -88,7 +90,7 @@ class ToolCalls:
         return op.input_schema if op is not None else None
 
     async def _call(self, op: Operation, raw: dict[str, Any] | None, key: str) -> dict[str, Any]:
-        arguments = parse(op, raw)
+        arguments = await self._refinements.before(op, parse(op, raw), key)
         derived = (
             idempotency.FIELD in type(arguments).model_fields
             and getattr(arguments, idempotency.FIELD) is None
@@ -103,6 +105,7 @@ class ToolCalls:
             # re-schedule, not a repeat. Chain the new key on the old session, so this is idempotent too.
             arguments = self._with_derived_key(op, arguments, key, after=str(structured["id"]))
             structured = shape(op, arguments, await self._upstream.call(op, arguments, key=key))
+        structured = await self._refinements.after(op, arguments, structured, key)
         return tool_result(render(op, structured), structured)
 
     def _with_derived_key(

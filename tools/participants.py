@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from tools.enums import ParticipantStatus
 from tools.operation import CREATE, DELETE, READ, UPDATE, Operation
-from tools.paging import ListArguments, Page
+from tools.paging import VIEW_DESCRIPTION, ListArguments, Page, View
 
 __all__ = [
     "MAX_IMPORT",
@@ -23,6 +23,7 @@ __all__ = [
     "CreateParticipant",
     "ImportParticipants",
     "ImportResult",
+    "ListParticipants",
     "Participant",
     "Profile",
     "UpdateParticipant",
@@ -95,9 +96,13 @@ class ImportParticipants(_Input):
 
 
 class ListParticipants(ListArguments):
-    evaluation_template_id: UUID | None = Field(None, description="Only participants of this template.")
+    query: str | None = Field(
+        None, min_length=1, exclude=True, description="Part of a name or email, any case, e.g. jane."
+    )
+    evaluation_template_id: UUID | None = Field(None, description="Only this template's.")
     status: ParticipantStatus | None = Field(None, description="Only active or only archived.")
-    email: str | None = Field(None, description="Only the participant with this email.")
+    email: str | None = Field(None, description="Exact email.")
+    view: View = Field("summary", exclude=True, description=VIEW_DESCRIPTION)
 
 
 class Participant(BaseModel):
@@ -134,9 +139,23 @@ class ImportResult(BaseModel):
     skipped: list[SkippedParticipant] = Field(description="Rows skipped (duplicate emails).")
 
 
+class Remaining(BaseModel):
+    """What intervyo still holds about the deleted participant, counted under the caller's key."""
+
+    sessions: int = Field(description="Their sessions, still readable by id.")
+    scorecards: int = Field(description="Of those, scored: each carries a scorecard.")
+    transcripts: int = Field(description="Of those, with a transcript.")
+    session_ids: list[UUID] = Field(description="The sessions' ids.")
+    counted: str = Field(description="How the counts were taken (complete or capped).")
+
+
 class Deleted(BaseModel):
-    deleted: bool = Field(description="True: the participant is gone.")
+    """The participant record is gone; `remains` is what is not, and `erasure` how to get it erased."""
+
+    deleted: bool = Field(description="True: the participant record is gone.")
     id: UUID = Field(description="The deleted participant's id.")
+    remains: Remaining | None = Field(None, description="What is still stored.")
+    erasure: str | None = Field(None, description="How erasure of what remains works at intervyo.")
 
 
 OPERATIONS = (
@@ -144,9 +163,9 @@ OPERATIONS = (
         name="list_participants",
         title="List participants",
         description=(
-            "Find participants (candidates), by template, status or exact email. Use it before "
-            "create_participant to avoid duplicates, and to get the candidate_id for schedule_session. "
-            "Paged: pass page while meta.page < meta.total_pages."
+            "Find participants (candidates) by name or email (query), template, status or exact email; "
+            "gives the candidate_id for schedule_session and list_sessions. Check here before "
+            "create_participant. Paged (meta)."
         ),
         toolset="participants",
         method="GET",
@@ -201,7 +220,11 @@ OPERATIONS = (
     Operation(
         name="delete_participant",
         title="Delete a participant",
-        description="Permanently delete a participant. Cannot be undone; prefer status=archived to hide one.",
+        description=(
+            "Permanently delete a participant record. Their sessions, scorecards and transcripts are NOT "
+            "deleted: the result counts what remains and says how to have it erased. Cannot be undone; "
+            "status=archived hides one instead."
+        ),
         toolset="participants",
         method="DELETE",
         path="/participants/{participant_id}",

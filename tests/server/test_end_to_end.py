@@ -146,7 +146,8 @@ async def test_every_tool_works_end_to_end(live_server, sandbox, connect, mode: 
         assert len(imported["created"]) == 1
         assert [s["email"] for s in imported["skipped"]] == [email]
         gone = await call.ok("delete_participant", {"participant_id": imported["created"][0]["id"]})
-        assert gone == {"deleted": True, "id": imported["created"][0]["id"]}
+        assert (gone["deleted"], gone["id"]) == (True, imported["created"][0]["id"])
+        assert gone["remains"]["sessions"] == 0 and "cancel_session" in gone["erasure"]
 
         # sessions
         session = await call.ok(
@@ -161,7 +162,7 @@ async def test_every_tool_works_end_to_end(live_server, sandbox, connect, mode: 
         moved = await call.ok(
             "reschedule_session", {"session_id": session["id"], "scheduled_at": "2031-05-04T10:00:00Z"}
         )
-        assert moved["success"] is True
+        assert (moved["success"], moved["scheduled_at"]) == (True, "2031-05-04T10:00:00Z")
         assert (await call.ok("cancel_session", {"session_id": session["id"]}))["status"] == "cancelled"
 
         # code execution
