@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 import anyio
@@ -34,6 +35,7 @@ from starlette.requests import Request
 import tools
 from server.bus import Bus
 from server.errors import InvalidArguments, MissingApiKey, ToolError
+from server.local_times import echo_local
 from server.reads import MissingKey, Reads, caller_key
 from server.results import tool_result
 from server.scorecards import scorecard_document
@@ -91,9 +93,12 @@ class CompositeTools:
         unsubscribe = self._bus.subscribe(wake.hear)
         try:
             while True:
-                document = scorecard_document(await self._reads.session(session_id, key))
+                session = await self._reads.session(session_id, key)
+                document = scorecard_document(session)
                 if document.ready or document.status in _NEVER_SCORED:
                     return document
+                if document.status == "scheduled":
+                    return _not_due(document, session)
                 waited = time.monotonic() - started
                 await ctx.session.report_progress(
                     min(waited, budget), budget, f"Waiting for the scorecard: status is {document.status}."
@@ -113,6 +118,35 @@ class CompositeTools:
                 "retry_after_s": _ASK_AGAIN_S,
             }
         )
+
+
+def _not_due(document: ScorecardDocument, session: dict[str, Any]) -> ScorecardDocument:
+    """A session that has not started cannot be scored within any wait: say when it is, at once."""
+    times = echo_local({k: session.get(k) for k in ("scheduled_at", "timezone")}, ["scheduled_at"])
+    when = session.get("scheduled_at")
+    starts = f" for {when} ({times.get('scheduled_at_local')} local)" if when else ""
+    seconds = _seconds_until(when)
+    return document.model_copy(
+        update={
+            "message": (
+                f"Not due: the interview is scheduled{starts} and has not started; its scorecard comes "
+                "30 s-2 min after it ends. Call wait_for_scorecard once it has taken place."
+            ),
+            "retry_after_s": max(_ASK_AGAIN_S, seconds),
+        }
+    )
+
+
+def _seconds_until(when: object) -> int:
+    if not isinstance(when, str):
+        return 0
+    try:
+        moment = datetime.fromisoformat(when)
+    except ValueError:
+        return 0
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return max(0, int((moment - datetime.now(UTC)).total_seconds()))
 
 
 class ToolRouter:

@@ -335,8 +335,8 @@ def _conflict(op: Operation, arguments: dict[str, Any], said: str) -> str:
     if op.name == "schedule_session":
         return (
             "This participant already has an open (scheduled or in-progress) session for this template "
-            f"and stage{said}. Find it with list_sessions(candidate_id={arguments.get('candidate_id')}), "
-            "or call schedule_session again with force=true to schedule another."
+            f"and stage{said}. Find it with list_sessions(candidate_id={arguments.get('candidate_id')}) and "
+            "move it with reschedule_session; force=true schedules a second one (a second invite and credit)."
         )
     if op.toolset == "participants":
         return (

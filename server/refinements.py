@@ -17,6 +17,7 @@ from pydantic import BaseModel
 import tools
 from server.erasure import ERASURE, remaining
 from server.errors import ToolError
+from server.explanations import explain
 from server.list_filters import filtered_page
 from server.local_times import as_utc, echo_local, zone
 from server.results import shape
@@ -96,6 +97,14 @@ class Refinements:
             else:
                 structured["erasure"] = ERASURE
         return structured
+
+    async def explain(
+        self, op: Operation, raw: dict[str, Any] | None, error: ToolError, key: str
+    ) -> ToolError:
+        """`error`, completed with what the model needs next (see `server.explanations`)."""
+        return await explain(
+            op.name, dict(raw or {}), error, lambda tool, **values: self._read(tool, key, **values)
+        )
 
     async def _page(
         self, op: Operation, arguments: BaseModel, first: dict[str, Any], key: str, names: Names

@@ -76,7 +76,10 @@ class ToolCalls:
             if key is None:
                 raise MissingApiKey()
             result = await self._call(op, params.arguments, key)
-        except ToolError as error:
+        except ToolError as failed:
+            error = (
+                failed if key is None else await self._refinements.explain(op, params.arguments, failed, key)
+            )
             label = _Fingerprint(key)
             logger.info("tool %s -> %d in %.0f ms (key %s)", op.name, error.status, _ms(started), label)
             return error.as_result()
