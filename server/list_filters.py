@@ -46,11 +46,12 @@ class Filters:
         local: dict[str, Any] = {}
         wire = arguments.model_dump(mode="json", exclude_none=True)
         for name, field in type(arguments).model_fields.items():
-            if name in _PAGING or name == "view" or name not in wire:
+            if name in _PAGING or name == "view":
                 continue
-            if field.exclude:
-                local[name] = getattr(arguments, name)
-            else:
+            if field.exclude:  # never sent: the API has no such filter
+                if getattr(arguments, name) is not None:
+                    local[name] = getattr(arguments, name)
+            elif name in wire:
                 sent[name] = str(wire[name])
         return cls(sent, local)
 
