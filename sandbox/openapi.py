@@ -176,7 +176,7 @@ def _query_parameters(operation: Operation, components: dict[str, Any]) -> list[
     by_field = _property_names(model)
     parameters = []
     for name, info in model.model_fields.items():
-        if name in operation.path_params:
+        if name in operation.path_params or info.exclude:
             continue
         prop = dict(properties[by_field[name]])
         description = prop.pop("description", info.description or name)
@@ -208,7 +208,7 @@ def _property_names(model: type[BaseModel]) -> dict[str, str]:
 
 def _body_schema(operation: Operation, components: dict[str, Any]) -> dict[str, Any]:
     schema = _register(compact_schema(operation.arguments, "validation"), components)
-    for name in operation.path_params:
+    for name in (*operation.path_params, *_server_only(operation)):
         schema.get("properties", {}).pop(name, None)
         if name in schema.get("required", []):
             schema["required"].remove(name)
@@ -217,6 +217,11 @@ def _body_schema(operation: Operation, components: dict[str, Any]) -> dict[str, 
     # The API ignores unknown fields rather than refusing them.
     schema.pop("additionalProperties", None)
     return schema
+
+
+def _server_only(operation: Operation) -> list[str]:
+    """Arguments the MCP server reads itself and never sends (`exclude=True`): not part of the API."""
+    return [name for name, info in operation.arguments.model_fields.items() if info.exclude]
 
 
 def _responses(operation: Operation, components: dict[str, Any]) -> dict[str, Any]:

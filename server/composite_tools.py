@@ -45,7 +45,13 @@ from server.transcripts import transcript_document
 from server.uris import scorecard_uri
 from server.visibility import Visibility
 from tools import Composite
-from tools.scorecards import GetScorecard, GetTranscript, ScorecardDocument, WaitForScorecard
+from tools.scorecards import (
+    TRANSCRIPT_PAGE,
+    GetScorecard,
+    GetTranscript,
+    ScorecardDocument,
+    WaitForScorecard,
+)
 
 __all__ = ["CompositeTools", "ToolRouter"]
 
@@ -76,7 +82,10 @@ class CompositeTools:
                 return _result(scorecard_document(await self._reads.session(str(arguments.session_id), key)))
             if isinstance(arguments, GetTranscript):
                 session = await self._reads.session(str(arguments.session_id), key)
-                return _result(await transcript_document(self._reads, session))
+                document = await transcript_document(
+                    self._reads, session, from_turn=arguments.from_turn, limit=TRANSCRIPT_PAGE
+                )
+                return _result(document)
             if isinstance(arguments, WaitForScorecard):
                 return _result(await self._wait(ctx, arguments, key))
         except ToolError as error:

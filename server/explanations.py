@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
-from server.errors import Issue, ToolError
+from server.errors import Issue, ToolError, UpstreamError
 from server.local_times import echo_local
 
 __all__ = ["explain"]
@@ -24,8 +24,8 @@ _OPEN = ("scheduled", "in_progress")
 
 async def explain(tool: str, arguments: dict[str, Any], error: ToolError, read: Read) -> ToolError:
     """`error`, with the open session or the valid stage types named where that helps."""
-    if tool != "schedule_session":
-        return error
+    if tool != "schedule_session" or not isinstance(error, UpstreamError):
+        return error  # e.g. arguments refused here: nothing was asked of intervyo, nothing is read
     try:
         if error.status == 409:
             return await _open_session(arguments, error, read)

@@ -137,7 +137,8 @@ def _digest(a: dict[str, str]) -> str:
     return (
         f"Write a weekly hiring digest{scope}, covering everything since {since}, in as few calls as "
         "possible.\n"
-        f"1. list_sessions(scheduled_after='{since}'{filt}, page_size=100): one call gives every status, "
+        f"1. list_sessions(scheduled_after=<{since}, as ISO 8601>{filt}, page_size=100): one call gives "
+        "every status, "
         "with candidate_name, score, passed and recommendation on each row.\n"
         "2. Report from those rows: interviews done, pass rate, top candidates, upcoming interviews "
         "(scheduled_at_local), sessions awaiting scorecards, failures and cancellations to follow up.\n"

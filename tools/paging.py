@@ -13,7 +13,7 @@ MAX_PAGE_SIZE = 100
 T = TypeVar("T", bound=BaseModel)
 
 View = Literal["summary", "full"]
-VIEW_DESCRIPTION = "summary (default): key fields per row; full: every field."
+VIEW_DESCRIPTION = "Row detail."
 
 
 class ListArguments(BaseModel):

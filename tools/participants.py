@@ -13,6 +13,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from tools.enums import ParticipantStatus
+from tools.model_schema import shaped_as
 from tools.operation import CREATE, DELETE, READ, UPDATE, Operation
 from tools.paging import VIEW_DESCRIPTION, ListArguments, Page, View
 
@@ -83,6 +84,16 @@ class ParticipantId(_Input):
 
 class UpdateParticipant(_ParticipantFields):
     participant_id: UUID = Field(description="Participant id (from list_participants).")
+    profile: Profile | None = Field(
+        None,
+        description="Title, organisation, experience level, location.",
+        json_schema_extra=shaped_as("as in create_participant"),
+    )
+    background: Background | None = Field(
+        None,
+        description="Skills, education, languages.",
+        json_schema_extra=shaped_as("as in create_participant"),
+    )
     name: str | None = Field(None, min_length=1, description="New full name.")
     email: EmailStr | None = Field(None, description="New email.")
 
@@ -92,16 +103,15 @@ class ImportParticipants(_Input):
         min_length=1,
         max_length=MAX_IMPORT,
         description=f"1-{MAX_IMPORT} participants; emails that already exist are skipped, not errors.",
+        json_schema_extra=shaped_as("each: create_participant's arguments"),
     )
 
 
 class ListParticipants(ListArguments):
-    query: str | None = Field(
-        None, min_length=1, exclude=True, description="Part of a name or email, any case, e.g. jane."
-    )
-    evaluation_template_id: UUID | None = Field(None, description="Only this template's.")
+    query: str | None = Field(None, min_length=1, exclude=True, description="Name or email part.")
+    evaluation_template_id: UUID | None = Field(None, description="Only participants of this template.")
     status: ParticipantStatus | None = Field(None, description="Only active or only archived.")
-    email: str | None = Field(None, description="Exact email.")
+    email: str | None = Field(None, description="Only the participant with this email.")
     view: View = Field("summary", exclude=True, description=VIEW_DESCRIPTION)
 
 
@@ -152,7 +162,7 @@ class Remaining(BaseModel):
 class Deleted(BaseModel):
     """The participant record is gone; `remains` is what is not, and `erasure` how to get it erased."""
 
-    deleted: bool = Field(description="True: the participant record is gone.")
+    deleted: bool = Field(description="True: the participant is gone.")
     id: UUID = Field(description="The deleted participant's id.")
     remains: Remaining | None = Field(None, description="What is still stored.")
     erasure: str | None = Field(None, description="How erasure of what remains works at intervyo.")
@@ -163,9 +173,9 @@ OPERATIONS = (
         name="list_participants",
         title="List participants",
         description=(
-            "Find participants (candidates) by name or email (query), template, status or exact email; "
-            "gives the candidate_id for schedule_session and list_sessions. Check here before "
-            "create_participant. Paged (meta)."
+            "Find participants (candidates), by template, status or exact email. Use it before "
+            "create_participant to avoid duplicates, and to get the candidate_id for schedule_session. "
+            "Paged: pass page while meta.page < meta.total_pages."
         ),
         toolset="participants",
         method="GET",
@@ -220,11 +230,7 @@ OPERATIONS = (
     Operation(
         name="delete_participant",
         title="Delete a participant",
-        description=(
-            "Permanently delete a participant record. Their sessions, scorecards and transcripts are NOT "
-            "deleted: the result counts what remains and says how to have it erased. Cannot be undone; "
-            "status=archived hides one instead."
-        ),
+        description="Permanently delete a participant. Cannot be undone; prefer status=archived to hide one.",
         toolset="participants",
         method="DELETE",
         path="/participants/{participant_id}",

@@ -71,10 +71,10 @@ class ScheduleSession(_Input):
             "instead of scheduling again. One is derived for you when omitted."
         ),
     )
-    scheduled_at: datetime | None = Field(
-        None, description="ISO 8601. No offset: read in timezone, e.g. 2026-12-08T10:00:00."
+    scheduled_at: datetime | None = Field(None, description="When, ISO 8601 UTC, e.g. 2026-06-02T07:48:31Z.")
+    timezone: str | None = Field(
+        None, description="IANA timezone for the invite, e.g. Europe/Paris (default UTC)."
     )
-    timezone: str | None = Field(None, description="Invite's IANA zone, e.g. Europe/Berlin (default UTC).")
     notes: str | None = Field(
         None, max_length=MAX_NOTES, description="Internal notes, up to 1000 characters."
     )
@@ -90,19 +90,19 @@ class SessionId(_Input):
 
 
 class RescheduleSession(SessionId):
-    scheduled_at: datetime = Field(description="New time, ISO 8601. No offset: read in timezone.")
+    scheduled_at: datetime = Field(description="New time, ISO 8601 UTC.")
     # Read here, never sent: the API takes only the time.
-    timezone: str | None = Field(None, exclude=True, description="IANA zone (default: the invite's).")
+    timezone: str | None = Field(None, exclude=True, description="IANA zone (default the invite's).")
 
 
 class ListSessions(ListArguments):
-    status: SessionStatus | None = Field(None, description="Only this status.")
-    candidate_id: UUID | None = Field(None, description="Only this participant's.")
-    evaluation_template_id: UUID | None = Field(None, description="Only this template's.")
+    status: SessionStatus | None = Field(None, description="Only sessions in this status.")
+    candidate_id: UUID | None = Field(None, description="Only this participant's sessions.")
+    evaluation_template_id: UUID | None = Field(None, description="Only sessions for this template.")
     # The API filters by none of these: the server pages and filters itself (server.list_filters).
-    stage: str | None = Field(None, exclude=True, description="Only this stage label.")
-    scheduled_after: datetime | None = Field(None, exclude=True, description="Scheduled at/after (ISO).")
-    scheduled_before: datetime | None = Field(None, exclude=True, description="Scheduled before (ISO).")
+    stage: str | None = Field(None, exclude=True, description="Stage type.")
+    scheduled_after: datetime | None = Field(None, exclude=True, description="From (ISO).")
+    scheduled_before: datetime | None = Field(None, exclude=True, description="Before (ISO).")
     view: View = Field("summary", exclude=True, description=VIEW_DESCRIPTION)
 
 
@@ -178,7 +178,7 @@ class Rescheduled(BaseModel):
 
     success: bool = Field(description="True when the new time was accepted.")
     session_id: UUID | None = Field(None, description="The rescheduled session.")
-    scheduled_at: datetime | None = Field(None, description="The stored time (UTC).")
+    scheduled_at: datetime | None = Field(None, description="The new time.")
     scheduled_at_local: str | None = Field(None, description="The stored time in the invite's timezone.")
     timezone: str | None = Field(None, description="The invite's IANA timezone.")
 

@@ -19,7 +19,6 @@ from typing import Any
 
 import httpx2
 import pytest
-from conftest import FAULT_KEY, SandboxHandle, fast_settings, mcp_client
 from http_app import LiveServer, running
 from jsonschema import Draft202012Validator
 from mcp import Client
@@ -28,19 +27,25 @@ from mcp.types import TextContent
 pytestmark = pytest.mark.anyio
 
 BERLIN_TUESDAY_10 = "2026-12-08T10:00:00"
+# The model's key (its faults, set below, touch only its own requests).
+KEY = "iv_live_conversation_test"
 
 
-@pytest.fixture(scope="module")
-def world() -> Iterator[tuple[SandboxHandle, LiveServer]]:
-    """A fresh sandbox (the demo workspace only) and our server in front of it."""
+@dataclass(frozen=True)
+class Sandbox:
+    base_url: str
+    origin: str
+
+
+@pytest.fixture
+def world(make_settings) -> Iterator[tuple[Sandbox, LiveServer]]:
+    """A fresh sandbox (the demo workspace, as seeded) and our server in front of it."""
     from sandbox.config import ApiKeySpec, SandboxConfig
-    from sandbox.seed import DEMO_KEY, OTHER_KEY, READONLY_KEY
     from sandbox.serve import serve_in_thread
 
-    with serve_in_thread(SandboxConfig(time_scale=1000.0, extra_keys=(ApiKeySpec(FAULT_KEY),))) as instance:
-        handle = SandboxHandle(instance.base_url, instance.origin, DEMO_KEY, READONLY_KEY, OTHER_KEY)
-        with running(fast_settings(api_base_url=instance.base_url)) as live:
-            yield handle, live
+    config = SandboxConfig(time_scale=1000.0, extra_keys=(ApiKeySpec(KEY),))
+    with serve_in_thread(config) as instance, running(make_settings(api_base_url=instance.base_url)) as live:
+        yield Sandbox(instance.base_url, instance.origin), live
 
 
 @dataclass
@@ -78,22 +83,22 @@ class Model:
 
 
 @pytest.fixture
-async def model(world: tuple[SandboxHandle, LiveServer]) -> AsyncIterator[Model]:
+async def model(world: tuple[Sandbox, LiveServer], connect) -> AsyncIterator[Model]:
     _, live = world
-    async with mcp_client(live.mcp_url, FAULT_KEY) as client:
+    async with connect(live.mcp_url, KEY) as client:
         listed = {tool.name: tool.input_schema for tool in (await client.list_tools()).tools}
         yield Model(client, listed)
 
 
-def _sandbox(sandbox: SandboxHandle, method: str, path: str, body: object = None) -> Any:
+def _sandbox(sandbox: Sandbox, method: str, path: str, body: object = None) -> Any:
     """The sandbox's own API and controls, for setting the scene and checking outcomes (never the model)."""
     url = (sandbox.base_url + path) if not path.startswith("/_sandbox") else sandbox.origin + path
-    response = httpx2.request(method, url, json=body, headers={"x-api-key": FAULT_KEY}, timeout=10)
+    response = httpx2.request(method, url, json=body, headers={"x-api-key": KEY}, timeout=10)
     assert response.status_code < 300, response.text
     return response.json() if response.content else None
 
 
-def _scene(sandbox: SandboxHandle) -> dict[str, Any]:
+def _scene(sandbox: Sandbox) -> dict[str, Any]:
     """Jane Doe in the demo's backend role, with a scored screen and an open final; the others as seeded."""
     template = next(
         t
@@ -114,7 +119,7 @@ def _scene(sandbox: SandboxHandle) -> dict[str, Any]:
     return {"template": template, "jane": jane, "scored": scored}
 
 
-def _ignore_filters(sandbox: SandboxHandle) -> None:
+def _ignore_filters(sandbox: Sandbox) -> None:
     """From here on intervyo answers as if it had never heard of these filters."""
     for route, names in (("/sessions", ["candidate_id"]), ("/participants", ["email"])):
         _sandbox(
@@ -122,7 +127,7 @@ def _ignore_filters(sandbox: SandboxHandle) -> None:
         )
 
 
-def _scheduled_sessions(sandbox: SandboxHandle) -> list[dict[str, Any]]:
+def _scheduled_sessions(sandbox: Sandbox) -> list[dict[str, Any]]:
     """Every scheduled session, read with the filter honoured (the faults are cleared first)."""
     _sandbox(sandbox, "DELETE", "/_sandbox/faults")
     rows: list[dict[str, Any]] = _sandbox(sandbox, "GET", "/sessions?status=scheduled&pageSize=100")["data"]
