@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import anyio
 from pydantic import BaseModel
 
 import tools
@@ -22,7 +23,7 @@ from server.list_filters import filtered_page
 from server.local_times import as_utc, echo_local, zone
 from server.results import shape
 from server.session_rows import Names, summarise
-from server.upstream import Upstream
+from server.upstream import Answer, Upstream
 from tools import Operation
 from tools.paging import MAX_PAGE_SIZE
 from tools.participants import ListParticipants
@@ -31,6 +32,7 @@ from tools.sessions import RescheduleSession, ScheduleSession
 __all__ = ["Refinements"]
 
 _SESSION_RESULTS = frozenset({"get_session", "schedule_session", "cancel_session"})
+_NAMES_PAGE = {"page_size": MAX_PAGE_SIZE, "view": "full"}
 
 
 class Refinements:
@@ -62,17 +64,33 @@ class Refinements:
                 return arguments.model_copy(update={"email": query})
         return arguments
 
+    async def call(self, op: Operation, arguments: BaseModel, key: str) -> dict[str, Any]:
+        """The call itself; a list of sessions reads the participants' names at the same time."""
+        if op.name != "list_sessions":
+            return shape(op, arguments, await self._upstream.call(op, arguments, key=key))
+        names = self._names(key)
+        answer: Answer | ToolError
+        async with anyio.create_task_group() as group:
+            group.start_soon(names.prefetch)
+            try:
+                answer = await self._upstream.call(op, arguments, key=key)
+            except ToolError as error:  # raised here, not as an exception group
+                answer = error
+                group.cancel_scope.cancel()
+        if isinstance(answer, ToolError):
+            raise answer
+        structured = shape(op, arguments, answer)
+        await names.add_to(structured.get("items", []))
+        return structured
+
     async def after(
         self, op: Operation, arguments: BaseModel, structured: dict[str, Any], key: str
     ) -> dict[str, Any]:
         """The result to return, completed from further reads under `key`."""
-        names = Names(
-            lambda participant_id: self._read("get_participant", key, participant_id=participant_id)
-        )
         if op.list_result:
-            return await self._page(op, arguments, structured, key, names)
+            return await self._page(op, arguments, structured, key)
         if op.name in _SESSION_RESULTS:
-            await names.add_to([structured])
+            echo_local(structured)
         elif op.name == "reschedule_session":
             session = await self._read("get_session", key, session_id=str(structured["session_id"]))
             stored = echo_local({k: session.get(k) for k in ("scheduled_at", "timezone")}, ["scheduled_at"])
@@ -107,17 +125,23 @@ class Refinements:
         )
 
     async def _page(
-        self, op: Operation, arguments: BaseModel, first: dict[str, Any], key: str, names: Names
+        self, op: Operation, arguments: BaseModel, first: dict[str, Any], key: str
     ) -> dict[str, Any]:
         async def fetch(page_arguments: BaseModel) -> dict[str, Any]:
             return shape(op, page_arguments, await self._upstream.call(op, page_arguments, key=key))
 
         page = await filtered_page(arguments, first, fetch)
-        if op.name == "list_sessions":
-            await names.add_to(page["items"])
+        if op.name == "list_sessions" and page is not first:  # rows from the server's own scan
+            await self._names(key).add_to(page["items"])
         if getattr(arguments, "view", "full") == "summary":
             page = {**page, "items": summarise(op.name, page["items"])}
         return page
+
+    def _names(self, key: str) -> Names:
+        return Names(
+            lambda participant_id: self._read("get_participant", key, participant_id=participant_id),
+            lambda: self._read("list_participants", key, **_NAMES_PAGE),
+        )
 
     async def _read(self, tool: str, key: str, **values: object) -> dict[str, Any]:
         op = tools.by_name(tool)

@@ -1,8 +1,10 @@
 """Rows a model can use as they are: the candidate's name on each session, local times, compact views.
 
-A session names its participant only by `candidate_id`; comparing candidates took a call per row. The
-names are read once per distinct participant of a result (concurrently, cached for the call), and a
-name that cannot be read (the participant was deleted, the key cannot see it) is simply left out.
+A session names its participant only by `candidate_id`; comparing candidates took a call per row. For a
+list of sessions the names come from one page of the newest 100 participants, read at the same time as
+the sessions themselves (`prefetch`), and only a participant not on it is read on its own (concurrently,
+once per call). A name that cannot be read (the participant was deleted, the key cannot see it) is
+simply left out.
 
 `summary`, the default view of the list tools, keeps the fields a model chooses by; `view: "full"` has
 every field. A 100-row summary page of sessions costs a tenth of the full one.
@@ -39,24 +41,37 @@ SUMMARY_FIELDS: dict[str, tuple[str, ...]] = {
 _CONCURRENT_READS = 8
 
 ReadParticipant = Callable[[str], Awaitable[dict[str, Any]]]
+ReadParticipants = Callable[[], Awaitable[dict[str, Any]]]
 
 
 class Names:
     """Participants' names for one call, each read at most once."""
 
-    def __init__(self, read: ReadParticipant) -> None:
+    def __init__(self, read: ReadParticipant, read_page: ReadParticipants) -> None:
         self._read = read
+        self._read_page = read_page
         self._names: dict[str, str | None] = {}
+
+    async def prefetch(self) -> None:
+        """Learn the names on one page of participants; a failure only means more reads later."""
+        try:
+            page = await self._read_page()
+        except ToolError:
+            return
+        for row in page.get("items", []):
+            if isinstance(row.get("name"), str):
+                self._names[str(row["id"])] = row["name"]
 
     async def add_to(self, sessions: Iterable[dict[str, Any]]) -> None:
         """Set `candidate_name` and the local times on each session row (in place)."""
         rows = list(sessions)
-        wanted = {str(row["candidate_id"]) for row in rows if row.get("candidate_id")} - self._names.keys()
+        unnamed = [row for row in rows if "candidate_name" not in row]
+        wanted = {str(row["candidate_id"]) for row in unnamed if row.get("candidate_id")} - self._names.keys()
         limit = anyio.CapacityLimiter(_CONCURRENT_READS)
         async with anyio.create_task_group() as group:
             for participant_id in wanted:
                 group.start_soon(self._fetch, participant_id, limit)
-        for row in rows:
+        for row in unnamed:
             name = self._names.get(str(row.get("candidate_id")))
             if name is not None:
                 row["candidate_name"] = name

@@ -100,7 +100,7 @@ class ToolCalls:
         )
         if derived:
             arguments = self._with_derived_key(op, arguments, key)
-        structured = shape(op, arguments, await self._upstream.call(op, arguments, key=key))
+        structured = await self._refinements.call(op, arguments, key)
         for _ in range(_MAX_RESCHEDULES):
             if not (derived and idempotency.is_finished_replay(structured)):
                 break

@@ -115,3 +115,14 @@ def test_list_tools_page_and_return_their_pagination_meta(op: Operation) -> None
 def test_read_tools_are_exactly_the_gets_and_code_execution() -> None:
     reads = {op.name for op in tools.CATALOG if op.read_only}
     assert reads == {op.name for op in tools.CATALOG if op.method == "GET"} | {"execute_code"}
+
+
+def test_every_brief_names_a_tool_and_arguments_that_exist() -> None:
+    from tools.briefs import BRIEFS
+
+    for name, brief in BRIEFS.items():
+        op = tools.by_name(name)
+        assert op is not None, f"brief for unknown tool {name}"
+        assert set(brief.arguments) <= set(op.input_schema["properties"]), name
+    # Every default-view operation reads as a brief; an argument without one keeps its own description.
+    assert {op.name for op in tools.select(tools.DEFAULT_TOOLSETS, read_only=False)} <= BRIEFS.keys()

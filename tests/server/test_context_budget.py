@@ -111,10 +111,15 @@ async def test_a_hundred_session_listing_costs_at_most_ten_thousand_tokens(scrip
     page = {"data": rows, "meta": {"page": 1, "pageSize": 100, "total": 100, "totalPages": 1}}
     upstream_bytes = len(json.dumps(page["data"][0]).encode())
 
+    people = [{"id": c, "name": f"Candidate {c[-4:]}"} for c in candidates]
+    listed = {"data": people[5:], "meta": {"page": 1, "pageSize": 100, "total": 35, "totalPages": 1}}
+
     def handler(request: httpx2.Request) -> httpx2.Response:
         found = re.fullmatch(r".*/participants/([0-9a-f-]+)", request.url.path)
         if found:
             return httpx2.Response(200, json={"data": {"id": found[1], "name": f"Candidate {found[1][-4:]}"}})
+        if request.url.path.endswith("/participants"):
+            return httpx2.Response(200, json=listed)
         return httpx2.Response(200, json=page)
 
     async with scripted(handler) as (client, upstream):
@@ -125,8 +130,9 @@ async def test_a_hundred_session_listing_costs_at_most_ten_thousand_tokens(scrip
     assert summary.structured_content is not None
     assert len(summary.structured_content["items"]) == 100
     assert all(row["candidate_name"].startswith("Candidate ") for row in summary.structured_content["items"])
-    # names are read once per participant, for the whole page
-    assert sum(1 for r in upstream.requests if "/participants/" in r.url.path) == 2 * len(candidates)
+    # names come from one page of participants per call, and one read each for the 5 not on it
+    assert sum(1 for r in upstream.requests if r.url.path.endswith("/participants")) == 2
+    assert sum(1 for r in upstream.requests if "/participants/" in r.url.path) == 2 * 5
     print(
         f"100 scored sessions: upstream row {upstream_bytes} B; summary {len(text.encode())} B "
         f"({estimate_tokens(text)} tokens), full {len(full_text.encode())} B "
