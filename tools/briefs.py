@@ -25,8 +25,8 @@ class Brief:
 
 BRIEFS: dict[str, Brief] = {
     "list_agent_profiles": Brief(
-        "List AI interviewer profiles, each an agent_profile_id.",
-        page="From 1.",
+        "List AI interviewer profiles for stages to use.",
+        page="Page.",
         page_size="Default 20.",
     ),
     "get_agent_profile": Brief(
@@ -44,7 +44,7 @@ BRIEFS: dict[str, Brief] = {
         scoring="Scoring.",
         output="Parts.",
         additionalInstructions="Instructions.",
-        isPublic="Share publicly.",
+        isPublic="Public.",
     ),
     "fork_agent_profile": Brief(
         "Copy a public agent profile into this workspace.",
@@ -59,12 +59,12 @@ BRIEFS: dict[str, Brief] = {
         interaction="Behaviour",
         evaluationDimensions="Dimensions, replacing all",
         scoring="Scoring",
-        isPublic="Share publicly.",
+        isPublic="Public.",
         additionalInstructions="Instructions.",
     ),
     "list_evaluation_templates": Brief(
         "List evaluation templates, one per role.",
-        page="From 1.",
+        page="Page.",
         page_size="Default 20.",
         status="Only this status.",
     ),
@@ -106,7 +106,7 @@ BRIEFS: dict[str, Brief] = {
     ),
     "list_evaluation_stages": Brief(
         "List a template's stages; a stage's type is a session's stage.",
-        page="From 1.",
+        page="Page.",
         page_size="Default 20.",
         evaluation_template_id="Template id.",
     ),
@@ -122,7 +122,7 @@ BRIEFS: dict[str, Brief] = {
         stage_type="Run mode.",
         stage_order="Position.",
         duration_minutes="Minutes.",
-        agent_profile_id="Agent profile id.",
+        agent_profile_id="Profile id.",
         difficulty="Difficulty.",
         pass_threshold="Pass mark.",
         allow_retake="Allow a retake.",
@@ -143,8 +143,8 @@ BRIEFS: dict[str, Brief] = {
         status="Status.",
     ),
     "list_participants": Brief(
-        "Find participants by name or email (query); id = candidate_id.",
-        page="From 1.",
+        "Find participants by name or email (query).",
+        page="Page.",
         page_size="Default 20.",
         query="Name or email part.",
         evaluation_template_id="Template id.",
@@ -157,9 +157,9 @@ BRIEFS: dict[str, Brief] = {
         participant_id="Participant id.",
     ),
     "create_participant": Brief(
-        "Add a person to evaluate (409: the email exists; find them).",
+        "Add a person to evaluate; a 409 means they exist.",
         evaluation_template_id="Template id.",
-        external_id="Your ATS id.",
+        external_id="ATS id.",
         phone="Phone.",
         tags="Labels.",
         profile="Profile.",
@@ -174,7 +174,7 @@ BRIEFS: dict[str, Brief] = {
     "update_participant": Brief(
         "Change a participant; only given fields change.",
         evaluation_template_id="Template id.",
-        external_id="Your ATS id.",
+        external_id="ATS id.",
         phone="Phone.",
         tags="Labels.",
         profile="Profile",
@@ -200,7 +200,7 @@ BRIEFS: dict[str, Brief] = {
     ),
     "list_sessions": Brief(
         "List sessions, newest first; rows carry candidate_name and scores.",
-        page="From 1.",
+        page="Page.",
         page_size="Default 20.",
         status="Only this status.",
         candidate_id="Participant id.",
@@ -222,7 +222,7 @@ BRIEFS: dict[str, Brief] = {
         candidate_id="Participant id.",
         evaluation_template_id="Template id.",
         stage="A stage's type, e.g. technical.",
-        interview_id="Stage id (optional).",
+        interview_id="Stage id.",
         scheduled_at="ISO; no offset: in timezone.",
         timezone="IANA zone, e.g. Europe/Berlin.",
         notes="Internal notes.",
@@ -230,7 +230,7 @@ BRIEFS: dict[str, Brief] = {
         language="Language code, e.g. en.",
     ),
     "reschedule_session": Brief(
-        "Move a scheduled session; returns the stored time, UTC and local.",
+        "Move a scheduled session; answers the stored time.",
         session_id="Session id.",
         scheduled_at="ISO; no offset: in timezone.",
         timezone="IANA zone (default the invite's).",
