@@ -33,6 +33,7 @@ from server.composite_tools import CompositeCall, composite_result
 from server.errors import ToolError
 from server.live import Live
 from server.reads import Reads
+from server.refinements import Refinements
 from server.rendering import render
 from server.results import shape, tool_result
 from server.settings import Settings
@@ -63,6 +64,7 @@ class ToolCalls:
         self._callers = callers
         self._upstream = upstream
         self._reads = Reads(upstream)
+        self._refinements = Refinements(upstream)
         self._live = live
         self._clock = clock
 
@@ -91,7 +93,10 @@ class ToolCalls:
                 result = await self._call(tool, params.arguments, caller.key)
             else:
                 result = await self._compose(ctx, tool, params.arguments, caller)
-        except ToolError as error:
+        except ToolError as failed:
+            error = failed
+            if isinstance(tool, Operation) and caller is not None:
+                error = await self._refinements.explain(tool, params.arguments, failed, caller.key)
             logger.info("tool %s -> %d in %.0f ms (key %s)", tool.name, error.status, _ms(started), label)
             return error.as_result()
         logger.info("tool %s -> ok in %.0f ms (key %s)", tool.name, _ms(started), label)
@@ -111,14 +116,14 @@ class ToolCalls:
         return composite_result(await tool.handler(call, arguments))
 
     async def _call(self, op: Operation, raw: dict[str, Any] | None, key: str) -> dict[str, Any]:
-        arguments = parse(op, raw)
+        arguments = await self._refinements.before(op, parse(op, raw), key)
         derived = (
             idempotency.FIELD in type(arguments).model_fields
             and getattr(arguments, idempotency.FIELD) is None
         )
         if derived:
             arguments = self._with_derived_key(op, arguments, key)
-        structured = shape(op, arguments, await self._upstream.call(op, arguments, key=key))
+        structured = await self._refinements.call(op, arguments, key)
         for _ in range(_MAX_RESCHEDULES):
             if not (derived and idempotency.is_finished_replay(structured)):
                 break
@@ -126,6 +131,7 @@ class ToolCalls:
             # re-schedule, not a repeat. Chain the new key on the old session, so this is idempotent too.
             arguments = self._with_derived_key(op, arguments, key, after=str(structured["id"]))
             structured = shape(op, arguments, await self._upstream.call(op, arguments, key=key))
+        structured = await self._refinements.after(op, arguments, structured, key)
         return tool_result(render(op, structured), structured)
 
     def _with_derived_key(
