@@ -22,7 +22,7 @@ from server.explanations import explain
 from server.list_filters import filtered_page
 from server.local_times import as_utc, echo_local, zone
 from server.results import shape
-from server.session_rows import Names, summarise
+from server.session_rows import Names, RecentNames, summarise
 from server.upstream import Answer, Upstream
 from tools import Operation
 from tools.paging import MAX_PAGE_SIZE
@@ -40,6 +40,7 @@ class Refinements:
 
     def __init__(self, upstream: Upstream) -> None:
         self._upstream = upstream
+        self._recent_names = RecentNames()
 
     async def before(self, op: Operation, arguments: BaseModel, key: str) -> BaseModel:
         """The arguments to send: local times made UTC, an email-shaped query sent as `email`."""
@@ -141,6 +142,8 @@ class Refinements:
         return Names(
             lambda participant_id: self._read("get_participant", key, participant_id=participant_id),
             lambda: self._read("list_participants", key, **_NAMES_PAGE),
+            self._recent_names,
+            key,
         )
 
     async def _read(self, tool: str, key: str, **values: object) -> dict[str, Any]:
