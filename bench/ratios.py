@@ -24,6 +24,8 @@ TARGETS: tuple[tuple[str, str, float], ...] = (
     ("throughput_32_ours_over_peer", ">=", 1.5),
     ("cold_start_ours_over_peer", "<=", 1.0),
     ("tools_list_bytes_ours_over_peer", "<=", 0.7),
+    # What a model's context pays for tools/list: names, descriptions and input schemas (issue 14).
+    ("tools_list_model_bytes_ours_over_peer_default", "<=", 0.6),
     ("latency_p50_ours_over_direct", "<=", 2.5),
 )
 

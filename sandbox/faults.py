@@ -11,6 +11,8 @@ persisted. Control routes (any valid key; not themselves subject to faults or ra
          "retry_after": 2,          Retry-After seconds on that answer (a 429 gets 1 by default)
          "latency_ms": 300,         wait this long first (alone: a slow but correct answer)
          "drop_connection": true,   send the status line, then cut the connection mid-response
+         "ignore_query": ["email"], drop these query parameters before the API reads them: an API
+                                    that ignores a filter and answers unfiltered rows
          "count": 2,                for this many matching requests (default: until cleared)
          "probability": 0.5}        each matching request is hit with this probability (default 1)
         -> 201 {"data": {"id": "flt_…", ...the fault...}}
@@ -31,6 +33,7 @@ import threading
 import uuid
 from dataclasses import asdict, dataclass
 from functools import partial
+from urllib.parse import parse_qsl, urlencode
 
 import anyio
 import anyio.to_thread
@@ -70,13 +73,14 @@ class FaultSpec(BaseModel):
     drop_connection: bool = False
     count: int | None = Field(None, ge=1)
     probability: float = Field(1.0, ge=0, le=1)
+    ignore_query: list[str] = Field(default_factory=list[str])
 
     @model_validator(mode="after")
     def _has_an_effect(self) -> FaultSpec:
         if self.status is not None and not (self.status == 429 or 500 <= self.status <= 599):
             raise ValueError("status must be 429 or 500-599")
-        if self.status is None and not self.latency_ms and not self.drop_connection:
-            raise ValueError("give at least one of status, latency_ms, drop_connection")
+        if self.status is None and not (self.latency_ms or self.drop_connection or self.ignore_query):
+            raise ValueError("give at least one of status, latency_ms, drop_connection, ignore_query")
         return self
 
 
@@ -94,6 +98,7 @@ class Fault:
     drop_connection: bool
     count: int | None
     probability: float
+    ignore_query: list[str]
 
 
 class DroppedConnection(Exception):
@@ -169,6 +174,8 @@ class FaultMiddleware:
             headers = [(b"content-type", b"application/json"), (b"content-length", b"1024")]
             await send({"type": "http.response.start", "status": status, "headers": headers})
             raise DroppedConnection(fault.id)
+        if fault.ignore_query:
+            scope = {**scope, "query_string": _without(scope.get("query_string", b""), fault.ignore_query)}
         if fault.status is None:
             await self.app(scope, receive, send)
             return
@@ -226,6 +233,11 @@ async def _one_fault(runtime: Runtime, registry: FaultRegistry, request: Request
 
 def _public(fault: Fault) -> dict[str, object]:
     return {k: v for k, v in asdict(fault).items() if k != "key"}
+
+
+def _without(query: bytes, names: list[str]) -> bytes:
+    kept = [(k, v) for k, v in parse_qsl(query.decode("latin-1"), keep_blank_values=True) if k not in names]
+    return urlencode(kept).encode("latin-1")
 
 
 def _header(scope: Scope, name: str) -> str:

@@ -7,8 +7,10 @@
 `advance` moves a session forward to a target through every step in between (the control route and
 the background worker use it); moving backwards, sideways or out of a terminal state is a 409.
 Completion schedules scoring 30 s - 2 min later (fixed per session, divided by the time scale). With
-`auto_run`, scheduling also plans the join (10 s later) and the end (a 2-minute demo interview: a
-demo should reach its scorecard in seconds at a 60x time scale, not wait out a 30-minute stage).
+`auto_run`, scheduling also plans the join, at `scheduled_at` (a session for next Tuesday starts next
+Tuesday: the time scale shortens delays, never appointments) but no sooner than 10 s after scheduling,
+and the end (a 2-minute demo interview: a demo should reach its scorecard in seconds at a 60x time
+scale, not wait out a 30-minute stage). A reschedule moves the planned join; `advance` skips ahead.
 Each step stamps its time, writes its webhook event, and records the next deadline in `_due_at` /
 `_due_action` for the worker.
 """
@@ -80,9 +82,11 @@ def advance(runtime: Runtime, workspace_id: str, doc: Doc, target: Target) -> Do
 
 
 def plan_after_scheduling(runtime: Runtime, doc: Doc) -> None:
-    """Under auto-run, set the join deadline of a newly scheduled session."""
+    """Under auto-run, set the join deadline of a (newly or re-) scheduled session: its scheduled time."""
     if runtime.config.auto_run:
+        until = (parse_iso(doc["scheduled_at"]) - runtime.clock.now()).total_seconds()
         _plan(runtime, doc, "start", AUTO_JOIN_DELAY)
+        doc["_due_at"] = max(doc["_due_at"], time.time() + until)
 
 
 def run_due_step(runtime: Runtime, workspace_id: str, doc: Doc) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
-from typing import Any, get_args
+from typing import Any, cast, get_args
 
 from pydantic import BaseModel
 from starlette.requests import Request
@@ -171,12 +171,12 @@ def _path_parameter(operation: Operation, name: str) -> dict[str, Any]:
 
 def _query_parameters(operation: Operation, components: dict[str, Any]) -> list[dict[str, Any]]:
     model = operation.arguments
-    schema = _register(compact_schema(model, "validation"), components)
+    schema = _register(_api_schema(model), components)
     properties: dict[str, Any] = schema.get("properties", {})
     by_field = _property_names(model)
     parameters = []
     for name, info in model.model_fields.items():
-        if name in operation.path_params:
+        if name in operation.path_params or info.exclude:
             continue
         prop = dict(properties[by_field[name]])
         description = prop.pop("description", info.description or name)
@@ -207,8 +207,8 @@ def _property_names(model: type[BaseModel]) -> dict[str, str]:
 
 
 def _body_schema(operation: Operation, components: dict[str, Any]) -> dict[str, Any]:
-    schema = _register(compact_schema(operation.arguments, "validation"), components)
-    for name in operation.path_params:
+    schema = _register(_api_schema(operation.arguments), components)
+    for name in (*operation.path_params, *_server_only(operation)):
         schema.get("properties", {}).pop(name, None)
         if name in schema.get("required", []):
             schema["required"].remove(name)
@@ -217,6 +217,24 @@ def _body_schema(operation: Operation, components: dict[str, Any]) -> dict[str, 
     # The API ignores unknown fields rather than refusing them.
     schema.pop("additionalProperties", None)
     return schema
+
+
+def _api_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """The arguments' validation schema, without the MCP server's notes to itself (`x-` keywords)."""
+    return cast(dict[str, Any], _without_notes(compact_schema(model, "validation")))
+
+
+def _without_notes(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {k: _without_notes(v) for k, v in node.items() if not str(k).startswith("x-")}
+    if isinstance(node, list):
+        return [_without_notes(item) for item in node]
+    return node
+
+
+def _server_only(operation: Operation) -> list[str]:
+    """Arguments the MCP server reads itself and never sends (`exclude=True`): not part of the API."""
+    return [name for name, info in operation.arguments.model_fields.items() if info.exclude]
 
 
 def _responses(operation: Operation, components: dict[str, Any]) -> dict[str, Any]:

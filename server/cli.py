@@ -86,6 +86,9 @@ def _serve(settings: Settings, *, sandboxed: bool) -> int:
             except RuntimeError as error:
                 return _fail(f"the local sandbox did not start: {error}")
             demo_key = sandbox.demo_key
+            print(
+                local_sandbox.guide(sandbox), file=sys.stderr if settings.transport == "stdio" else sys.stdout
+            )
             update: dict[str, object] = {"api_base_url": sandbox.base_url}
             if settings.transport == "stdio":
                 # stdio has no request to carry a key; over HTTP callers send the printed demo key.

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import anyio
@@ -25,6 +26,7 @@ from pydantic import BaseModel
 
 from server.bus import Bus
 from server.caller import Caller
+from server.local_times import echo_local
 from server.reads import Reads
 from server.results import tool_result
 from server.scorecards import scorecard_document
@@ -32,6 +34,7 @@ from server.settings import Settings
 from server.transcripts import transcript_document
 from server.uris import scorecard_uri
 from tools.scorecards import (
+    TRANSCRIPT_PAGE,
     GetScorecard,
     GetTranscript,
     ScorecardDocument,
@@ -68,7 +71,9 @@ async def get_scorecard(call: CompositeCall, arguments: GetScorecard) -> Scoreca
 
 async def get_transcript(call: CompositeCall, arguments: GetTranscript) -> TranscriptDocument:
     session = await call.reads.session(str(arguments.session_id), call.caller.key)
-    return await transcript_document(call.reads, session)
+    return await transcript_document(
+        call.reads, session, from_turn=arguments.from_turn, limit=TRANSCRIPT_PAGE
+    )
 
 
 async def wait_for_scorecard(call: CompositeCall, arguments: WaitForScorecard) -> ScorecardDocument:
@@ -79,9 +84,12 @@ async def wait_for_scorecard(call: CompositeCall, arguments: WaitForScorecard) -
     unsubscribe = call.bus.subscribe(wake.hear)
     try:
         while True:
-            document = scorecard_document(await call.reads.session(session_id, call.caller.key))
+            session = await call.reads.session(session_id, call.caller.key)
+            document = scorecard_document(session)
             if document.ready or document.status in _NEVER_SCORED:
                 return document
+            if document.status == "scheduled":
+                return _not_due(document, session)
             waited = time.monotonic() - started
             await call.ctx.session.report_progress(
                 min(waited, budget), budget, f"Waiting for the scorecard: status is {document.status}."
@@ -101,6 +109,35 @@ async def wait_for_scorecard(call: CompositeCall, arguments: WaitForScorecard) -
             "retry_after_s": _ASK_AGAIN_S,
         }
     )
+
+
+def _not_due(document: ScorecardDocument, session: dict[str, Any]) -> ScorecardDocument:
+    """A session that has not started cannot be scored within any wait: say when it is, at once."""
+    times = echo_local({k: session.get(k) for k in ("scheduled_at", "timezone")}, ["scheduled_at"])
+    when = session.get("scheduled_at")
+    starts = f" for {when} ({times.get('scheduled_at_local')} local)" if when else ""
+    seconds = _seconds_until(when)
+    return document.model_copy(
+        update={
+            "message": (
+                f"Not due: the interview is scheduled{starts} and has not started; its scorecard comes "
+                "30 s-2 min after it ends. Call wait_for_scorecard once it has taken place."
+            ),
+            "retry_after_s": max(_ASK_AGAIN_S, seconds),
+        }
+    )
+
+
+def _seconds_until(when: object) -> int:
+    if not isinstance(when, str):
+        return 0
+    try:
+        moment = datetime.fromisoformat(when)
+    except ValueError:
+        return 0
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return max(0, int((moment - datetime.now(UTC)).total_seconds()))
 
 
 def composite_result(document: BaseModel) -> dict[str, Any]:

@@ -85,10 +85,8 @@ class ToolError(Exception):
         """The `isError` tool result: the sentence as text, the facts as structured content."""
         message = self.message
         if self.idempotency_key is not None and self.idempotency_key not in message:
-            message += (
-                f" This call's idempotency_key: '{self.idempotency_key}' (a retry with it never does the "
-                "work twice)."
-            )
+            # Short: the tool's description says what the key is for (a retry with it never repeats work).
+            message += f" (idempotency_key: '{self.idempotency_key}')"
         lines = [message, *(f"- {issue.dotted}: {issue.message}" for issue in self.issues)]
         structured: dict[str, Any] = {
             "status": self.status,

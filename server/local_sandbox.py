@@ -2,7 +2,8 @@
 
 The upstream is pointed at it and the sandbox's demo key works at once, so a fresh checkout can be
 tried from any MCP client with nothing else running and no network. Sessions in this sandbox run
-themselves (join, finish, get scored) on a 60x clock, so a demo reaches a scorecard in seconds.
+themselves (join at their scheduled time, finish, get scored) on a 60x clock, so a demo scheduled for
+now reaches a scorecard in seconds. `guide` says where it is and how to drive it.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-__all__ = ["LocalSandbox", "running"]
+__all__ = ["LocalSandbox", "guide", "running"]
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,25 @@ class LocalSandbox:
 
     base_url: str
     demo_key: str
+
+
+def guide(sandbox: LocalSandbox) -> str:
+    """Where the sandbox is and how to drive it, for the person who started it."""
+    origin = sandbox.base_url.removesuffix("/api/v1")
+    return "\n".join(
+        [
+            f"Sandbox API: {sandbox.base_url} (header x-api-key: {sandbox.demo_key}; "
+            f"OpenAPI at {sandbox.base_url}/openapi.json)",
+            "Sessions join at their scheduled_at (or 10 s after scheduling, at the earliest), finish and",
+            "get scored by themselves on a 60x clock. Control routes, same key:",
+            f"  POST {origin}/_sandbox/sessions/{{id}}/advance   "
+            '{"to": "in_progress"|"completed"|"failed"|"scored"}  move a session on now',
+            f"  POST {origin}/_sandbox/faults   "
+            '{"route": "/sessions*", "status": 503, "count": 2}  or {"ignore_query": ["candidate_id"]}',
+            f"  GET  {origin}/_sandbox/faults   DELETE {origin}/_sandbox/faults   this key's faults",
+            f"  GET  {origin}/_sandbox/workspace   plan and credits",
+        ]
+    )
 
 
 @contextlib.contextmanager

@@ -36,8 +36,9 @@ from server.errors import ToolError
 from server.idempotency_keys import KeyRecords, records_for
 from server.live import Live
 from server.reads import Reads
+from server.refinements import Refinements
 from server.rendering import render
-from server.results import shape, tool_result
+from server.results import tool_result
 from server.settings import Settings
 from server.upstream import Upstream
 from tools import Composite, Operation
@@ -66,6 +67,7 @@ class ToolCalls:
         self._callers = callers
         self._upstream = upstream
         self._reads = Reads(upstream)
+        self._refinements = Refinements(upstream)
         self._live = live
         self._keys = keys or records_for(settings)
 
@@ -94,7 +96,10 @@ class ToolCalls:
                 result = await self._call(tool, params.arguments, caller.key)
             else:
                 result = await self._compose(ctx, tool, params.arguments, caller)
-        except ToolError as error:
+        except ToolError as failed:
+            error = failed
+            if isinstance(tool, Operation) and caller is not None:
+                error = await self._refinements.explain(tool, params.arguments, failed, caller.key)
             logger.info("tool %s -> %d in %.0f ms (key %s)", tool.name, error.status, _ms(started), label)
             return error.as_result()
         logger.info("tool %s -> ok in %.0f ms (key %s)", tool.name, _ms(started), label)
@@ -114,11 +119,12 @@ class ToolCalls:
         return composite_result(await tool.handler(call, arguments))
 
     async def _call(self, op: Operation, raw: dict[str, Any] | None, key: str) -> dict[str, Any]:
-        arguments = parse(op, raw)
+        arguments = await self._refinements.before(op, parse(op, raw), key)
         if idempotency.FIELD in type(arguments).model_fields:
             structured = await self._keyed_call(op, arguments, key)
         else:
-            structured = shape(op, arguments, await self._upstream.call(op, arguments, key=key))
+            structured = await self._refinements.call(op, arguments, key)
+        structured = await self._refinements.after(op, arguments, structured, key)
         return tool_result(render(op, structured), structured)
 
     async def _keyed_call(self, op: Operation, arguments: BaseModel, key: str) -> dict[str, Any]:
@@ -154,7 +160,7 @@ class ToolCalls:
         request = idempotency.fingerprint(op.name, values)
         if await self._keys.claim(key, idempotency_key, request) != request:
             raise idempotency.KeyReused(idempotency_key)
-        structured = shape(op, arguments, await self._upstream.call(op, arguments, key=key))
+        structured = await self._refinements.call(op, arguments, key)
         if idempotency.replay_mismatch(structured, values):
             raise idempotency.KeyReused(idempotency_key)
         return structured

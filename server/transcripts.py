@@ -19,8 +19,14 @@ __all__ = ["transcript_document"]
 _MAX_TURNS = 2000
 
 
-async def transcript_document(reads: Reads, session: dict[str, Any]) -> TranscriptDocument:
-    """The transcript of `session` (a `get_session` result), or why there is none yet."""
+async def transcript_document(
+    reads: Reads, session: dict[str, Any], *, from_turn: int = 0, limit: int | None = None
+) -> TranscriptDocument:
+    """The transcript of `session` (a `get_session` result), or why there is none yet.
+
+    With `limit`, only that many turns from position `from_turn` on, and `next_turn` says where the next
+    page starts (the resource reads it whole; `get_transcript` pages it).
+    """
     session_id = str(session["id"])
     status = session.get("status")
     url = session.get("transcript_url")
@@ -30,12 +36,16 @@ async def transcript_document(reads: Reads, session: dict[str, Any]) -> Transcri
     turns = body.get("turns") if isinstance(body, dict) else None
     if not isinstance(turns, list):
         return _absent(session_id, status, "The transcript link did not answer; ask again in a minute.")
+    rows = [raw for raw in turns[:_MAX_TURNS] if isinstance(raw, dict)]
+    end = len(rows) if limit is None else min(len(rows), from_turn + limit)
     return TranscriptDocument(
         session_id=session_id,
         ready=True,
         status=status,
         notice=NOTICE,
-        turns=[_turn(raw) for raw in turns[:_MAX_TURNS] if isinstance(raw, dict)],
+        turns=[_turn(raw) for raw in rows[from_turn:end]],
+        total_turns=len(rows) if limit is not None else None,
+        next_turn=end if limit is not None and end < len(rows) else None,
     )
 
 

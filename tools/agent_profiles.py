@@ -12,6 +12,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from tools.enums import InteractionDifficulty, ProbingDepth, ScoringMethod, ScoringScale, Style, Tone, UseCase
+from tools.model_schema import shaped_as
 from tools.operation import CREATE, READ, UPDATE, Operation
 from tools.paging import ListArguments, Page
 
@@ -115,13 +116,25 @@ class AgentProfileId(_Input):
     agent_profile_id: UUID = Field(description="Agent profile id (from list_agent_profiles).")
 
 
+_AS_CREATED = shaped_as("as in create_agent_profile")
+
+
 class UpdateAgentProfile(AgentProfileId):
     name: str | None = Field(None, min_length=1, description="New name.")
     persona: str | None = Field(None, min_length=1, description="New persona.")
-    context: Context | None = Field(None, description="New background (replaces it).")
-    interaction: Interaction | None = Field(None, description="New interaction settings.")
-    evaluationDimensions: list[Dimension] | None = Field(None, min_length=1, description=_DIMENSIONS)
-    scoring: Scoring | None = Field(None, description="New scoring settings.")
+    context: Context | None = Field(
+        None, description="New background (replaces it).", json_schema_extra=_AS_CREATED
+    )
+    interaction: Interaction | None = Field(
+        None, description="New interaction settings.", json_schema_extra=_AS_CREATED
+    )
+    evaluationDimensions: list[Dimension] | None = Field(
+        None,
+        min_length=1,
+        description="Scoring dimensions (replaces all); integer weights must sum to 100.",
+        json_schema_extra=_AS_CREATED,
+    )
+    scoring: Scoring | None = Field(None, description="New scoring settings.", json_schema_extra=_AS_CREATED)
     isPublic: bool | None = Field(None, description="Publish to or withdraw from the shared library.")
     additionalInstructions: str | None = Field(None, description="New extra instructions.")
 

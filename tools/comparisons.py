@@ -26,10 +26,8 @@ MAX_SESSIONS = 500
 class CompareCandidates(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    evaluation_template_id: UUID = Field(description="The template (role) whose candidates to compare.")
-    stage: str | None = Field(
-        None, min_length=1, description="Only sessions of this stage label (e.g. technical); default all."
-    )
+    evaluation_template_id: UUID = Field(description="Template id.")
+    stage: str | None = Field(None, min_length=1, description="Stage label; default all.")
 
 
 class DimensionWeight(BaseModel):
@@ -68,12 +66,7 @@ COMPOSITES = (
     Composite(
         name="compare_candidates",
         title="Compare a template's candidates",
-        description=(
-            "Side-by-side comparison of the scored candidates of one evaluation template (role), "
-            "optionally one stage: one row per candidate (their latest scored session) with overall "
-            "score, passed, recommendation and each dimension's score, highest first. Use get_scorecard "
-            "with a row's session_id for the reasoning behind a score."
-        ),
+        description="A template's scored candidates side by side.",
         toolset="scorecards",
         scope="interviews.read",
         arguments=CompareCandidates,

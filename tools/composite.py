@@ -17,6 +17,7 @@ from typing import Any
 from mcp.types import Tool
 from pydantic import BaseModel
 
+from tools.model_schema import model_facing
 from tools.operation import Annotations, compact_schema, result_schema
 
 __all__ = ["Composite"]
@@ -65,5 +66,5 @@ class Composite:
     @cached_property
     def tool(self) -> Tool:
         return self.annotations.tool(
-            self.name, self.title, self.description, self.input_schema, self.output_schema
+            self.name, self.title, self.description, model_facing(self.input_schema), self.output_schema
         )

@@ -20,7 +20,9 @@ from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode, JsonSchemaValue
 from pydantic_core import CoreSchema, core_schema
 
+from tools.briefs import BRIEFS
 from tools.icons import ICONS
+from tools.model_schema import model_facing
 
 __all__ = [
     "CREATE",
@@ -130,9 +132,11 @@ class Operation:
 
     @cached_property
     def tool(self) -> Tool:
-        return self.annotations.tool(
-            self.name, self.title, self.description, self.input_schema, self.output_schema
-        )
+        # A model reads the briefs; the declaration's own text documents the API (see tools.briefs).
+        brief = BRIEFS.get(self.name)
+        description = self.description if brief is None else brief.description
+        schema = model_facing(self.input_schema, None if brief is None else brief.arguments)
+        return self.annotations.tool(self.name, self.title, description, schema, self.output_schema)
 
     def split(self, args: BaseModel) -> tuple[str, dict[str, Any], dict[str, Any] | None]:
         """Turn validated arguments into (path, query, body) for the upstream request."""

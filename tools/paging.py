@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from typing import Generic, Literal, TypeVar
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
-__all__ = ["MAX_PAGE", "MAX_PAGE_SIZE", "ListArguments", "Page", "PageMeta"]
+__all__ = ["MAX_PAGE", "MAX_PAGE_SIZE", "VIEW_DESCRIPTION", "ListArguments", "Page", "PageMeta", "View"]
 
 MAX_PAGE_SIZE = 100
 # Past this no list has rows (100 rows a page: ten million rows); larger numbers are refused, not forwarded.
 MAX_PAGE = 100_000
 
 T = TypeVar("T", bound=BaseModel)
+
+View = Literal["summary", "full"]
+VIEW_DESCRIPTION = "Row detail."
 
 
 class ListArguments(BaseModel):
@@ -57,3 +60,4 @@ class Page(BaseModel, Generic[T]):
 
     items: list[T] = Field(description="The rows on this page.")
     meta: PageMeta = Field(description="Pagination: call again with page + 1 while page < total_pages.")
+    note: str | None = Field(None, description="How filters were applied, when the server had to check them.")

@@ -13,8 +13,9 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from tools.enums import ParticipantStatus
+from tools.model_schema import shaped_as
 from tools.operation import CREATE, DELETE, READ, UPDATE, Operation
-from tools.paging import ListArguments, Page
+from tools.paging import VIEW_DESCRIPTION, ListArguments, Page, View
 
 __all__ = [
     "MAX_IMPORT",
@@ -23,6 +24,7 @@ __all__ = [
     "CreateParticipant",
     "ImportParticipants",
     "ImportResult",
+    "ListParticipants",
     "Participant",
     "Profile",
     "UpdateParticipant",
@@ -82,6 +84,16 @@ class ParticipantId(_Input):
 
 class UpdateParticipant(_ParticipantFields):
     participant_id: UUID = Field(description="Participant id (from list_participants).")
+    profile: Profile | None = Field(
+        None,
+        description="Title, organisation, experience level, location.",
+        json_schema_extra=shaped_as("as create_participant"),
+    )
+    background: Background | None = Field(
+        None,
+        description="Skills, education, languages.",
+        json_schema_extra=shaped_as("as create_participant"),
+    )
     name: str | None = Field(None, min_length=1, description="New full name.")
     email: EmailStr | None = Field(None, description="New email.")
 
@@ -91,13 +103,16 @@ class ImportParticipants(_Input):
         min_length=1,
         max_length=MAX_IMPORT,
         description=f"1-{MAX_IMPORT} participants; emails that already exist are skipped, not errors.",
+        json_schema_extra=shaped_as("each as create_participant"),
     )
 
 
 class ListParticipants(ListArguments):
+    query: str | None = Field(None, min_length=1, exclude=True, description="Name or email part.")
     evaluation_template_id: UUID | None = Field(None, description="Only participants of this template.")
     status: ParticipantStatus | None = Field(None, description="Only active or only archived.")
     email: str | None = Field(None, description="Only the participant with this email.")
+    view: View = Field("summary", exclude=True, description=VIEW_DESCRIPTION)
 
 
 class Participant(BaseModel):
@@ -134,9 +149,23 @@ class ImportResult(BaseModel):
     skipped: list[SkippedParticipant] = Field(description="Rows skipped (duplicate emails).")
 
 
+class Remaining(BaseModel):
+    """What intervyo still holds about the deleted participant, counted under the caller's key."""
+
+    sessions: int = Field(description="Their sessions, still readable by id.")
+    scorecards: int = Field(description="Of those, scored: each carries a scorecard.")
+    transcripts: int = Field(description="Of those, with a transcript.")
+    session_ids: list[UUID] = Field(description="The sessions' ids.")
+    counted: str = Field(description="How the counts were taken (complete or capped).")
+
+
 class Deleted(BaseModel):
+    """The participant record is gone; `remains` is what is not, and `erasure` how to get it erased."""
+
     deleted: bool = Field(description="True: the participant is gone.")
     id: UUID = Field(description="The deleted participant's id.")
+    remains: Remaining | None = Field(None, description="What is still stored.")
+    erasure: str | None = Field(None, description="How erasure of what remains works at intervyo.")
 
 
 # What the participant (or whoever filled in their application) wrote: fenced wherever it is shown.

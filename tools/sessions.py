@@ -14,7 +14,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from tools.enums import SessionStatus
 from tools.operation import CREATE, READ, UPDATE, Annotations, Operation
-from tools.paging import ListArguments, Page
+from tools.paging import VIEW_DESCRIPTION, ListArguments, Page, View
 
 __all__ = [
     "MAX_IDEMPOTENCY_KEY",
@@ -92,12 +92,19 @@ class SessionId(_Input):
 
 class RescheduleSession(SessionId):
     scheduled_at: datetime = Field(description="New time, ISO 8601 UTC.")
+    # Read here, never sent: the API takes only the time.
+    timezone: str | None = Field(None, exclude=True, description="IANA zone (default the invite's).")
 
 
 class ListSessions(ListArguments):
     status: SessionStatus | None = Field(None, description="Only sessions in this status.")
     candidate_id: UUID | None = Field(None, description="Only this participant's sessions.")
     evaluation_template_id: UUID | None = Field(None, description="Only sessions for this template.")
+    # The API filters by none of these: the server pages and filters itself (server.list_filters).
+    stage: str | None = Field(None, exclude=True, description="Stage type.")
+    scheduled_after: datetime | None = Field(None, exclude=True, description="From (ISO).")
+    scheduled_before: datetime | None = Field(None, exclude=True, description="Before (ISO).")
+    view: View = Field("summary", exclude=True, description=VIEW_DESCRIPTION)
 
 
 class DimensionScore(BaseModel):
@@ -136,7 +143,9 @@ class Session(BaseModel):
     evaluation_template_id: UUID | None = Field(None, description="Template id.")
     interview_id: UUID | None = Field(None, description="Evaluation stage id.")
     stage: str | None = Field(None, description="Stage label.")
+    candidate_name: str | None = Field(None, description="Participant's name.")
     scheduled_at: datetime | None = Field(None, description="Scheduled time (UTC).")
+    scheduled_at_local: str | None = Field(None, description="Scheduled time in the invite's timezone.")
     timezone: str | None = Field(None, description="IANA timezone of the invite.")
     notes: str | None = Field(None, description="Internal notes.")
     language: str | None = Field(None, description="Interview language.")
@@ -147,6 +156,11 @@ class Session(BaseModel):
     started_at: datetime | None = Field(None, description="When the participant joined.")
     completed_at: datetime | None = Field(None, description="When the interview ended.")
     scored_at: datetime | None = Field(None, description="When the scorecard was finalised.")
+    created_at_local: str | None = Field(None, description="created_at in the invite's timezone.")
+    updated_at_local: str | None = Field(None, description="updated_at in the invite's timezone.")
+    started_at_local: str | None = Field(None, description="started_at in the invite's timezone.")
+    completed_at_local: str | None = Field(None, description="completed_at in the invite's timezone.")
+    scored_at_local: str | None = Field(None, description="scored_at in the invite's timezone.")
     score: Score | None = Field(None, description="Overall 0-10, the weighted mean of the dimensions.")
     passed: bool | None = Field(None, description="Whether the score met the stage's threshold.")
     recommendation: str | None = Field(None, description="e.g. hire / no_hire, in the use case's vocabulary.")
@@ -171,10 +185,13 @@ class ScheduledSession(Session):
 
 
 class Rescheduled(BaseModel):
-    # The API answers only {"success": true}; the other two may be filled in from the arguments.
+    """The new time as intervyo stored it (read back after the API's bare {"success": true})."""
+
     success: bool = Field(description="True when the new time was accepted.")
     session_id: UUID | None = Field(None, description="The rescheduled session.")
     scheduled_at: datetime | None = Field(None, description="The new time.")
+    scheduled_at_local: str | None = Field(None, description="The stored time in the invite's timezone.")
+    timezone: str | None = Field(None, description="The invite's IANA timezone.")
 
 
 # Written from what the candidate said (the summary names and quotes them), or copied from their record.
@@ -241,8 +258,8 @@ OPERATIONS = (
         error_text={
             409: (
                 "This participant already has an open (scheduled or in-progress) session for this template "
-                "and stage{said}. Find it with list_sessions(candidate_id={candidate_id}), or call "
-                "schedule_session again with force=true to schedule another."
+                "and stage{said}. Find it with list_sessions(candidate_id={candidate_id}) and move it with "
+                "reschedule_session; force=true schedules a second one (a second invite and credit)."
             ),
         },
     ),

@@ -98,6 +98,7 @@ def reschedule(ctx: Context, args: RescheduleSession) -> Reply:
         raise Conflict(f"Only a scheduled session can be rescheduled; this one is {doc['status']}")
     doc["scheduled_at"] = iso(args.scheduled_at)
     doc["updated_at"] = iso(ctx.runtime.clock.now())
+    plan_after_scheduling(ctx.runtime, doc)
     ctx.store.replace("session", doc)
     return Reply(200, {"success": True})
 

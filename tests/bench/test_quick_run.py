@@ -33,6 +33,7 @@ _RATIOS = (
     "throughput_32_ours_over_peer",
     "cold_start_ours_over_peer",
     "tools_list_bytes_ours_over_peer",
+    "tools_list_model_bytes_ours_over_peer_default",
 )
 
 

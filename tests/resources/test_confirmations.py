@@ -80,7 +80,8 @@ async def test_an_accepted_deletion_names_the_participant_and_their_sessions_the
     async with mcp(polling_server.mcp_url, slow_sandbox.demo_key, mode, elicitation_callback=asker) as client:
         result = await client.call_tool("delete_participant", {"participant_id": person_id})
     assert not result.is_error, result.content
-    assert result.structured_content == {"deleted": True, "id": person_id}
+    assert result.structured_content is not None
+    assert result.structured_content["deleted"] is True and result.structured_content["id"] == person_id
     (question,) = asker.asked
     assert "Permanently delete participant “Ada " in question and person_id in question
     assert "1 session(s), 1 scheduled" in question and session["id"] in question
@@ -112,7 +113,8 @@ async def test_a_client_without_elicitation_is_not_asked_and_the_call_runs(
     person = await _participant(slow_sandbox)
     async with mcp(polling_server.mcp_url, slow_sandbox.demo_key, mode) as client:
         result = await client.call_tool("delete_participant", {"participant_id": person["id"]})
-    assert not result.is_error and result.structured_content == {"deleted": True, "id": person["id"]}
+    assert not result.is_error and result.structured_content is not None
+    assert result.structured_content["deleted"] is True and result.structured_content["id"] == person["id"]
     assert not await _exists(slow_sandbox, person["id"])
 
 

@@ -105,6 +105,7 @@ async def test_hostile_participant_text_is_fenced_on_every_surface(
             ("get_scorecard", {"session_id": session_id}),
             ("wait_for_scorecard", {"session_id": session_id, "timeout_s": 1}),
             ("get_transcript", {"session_id": session_id}),
+            ("compare_candidates", {"evaluation_template_id": session["evaluation_template_id"]}),
             (
                 "execute_code",
                 {

@@ -75,11 +75,11 @@ async def test_each_prompt_renders_instructions_that_name_the_tools(
                 "candidate_name": "Jane",
                 "candidate_email": "j@x.io",
             },
-            ["list_participants", "create_participant", "schedule_session", "idempotency_key", "join_url"],
+            ["list_participants", "create_participant", "schedule_session", "timezone", "join_url"],
         ),
         "review_scorecard": ({"session_id": scored["id"]}, ["get_transcript", "citations"]),
         "compare_candidates": ({"template_id": template_id}, ["list_sessions", "get_scorecard"]),
-        "weekly_hiring_digest": ({}, ["list_sessions", "get_scorecard"]),
+        "weekly_hiring_digest": ({}, ["list_sessions", "scheduled_after", "candidate_name"]),
     }
     async with mcp(polling_server.mcp_url, slow_sandbox.demo_key, mode) as client:
         for name, (arguments, mentioned) in cases.items():

@@ -31,7 +31,7 @@ def test_composite_tools_meet_the_same_contract_as_the_catalog(tool: Composite) 
         assert schema is not None
         Draft202012Validator.check_schema(schema)
         assert schema["type"] == "object"
-    assert listed.input_schema.get("additionalProperties") is False
+    assert tool.input_schema.get("additionalProperties") is False  # refused when validated, not listed
     assert all(prop.get("description") for prop in listed.input_schema["properties"].values())
     assert listed.annotations is not None
     wire = listed.annotations.model_dump(by_alias=True, exclude_unset=True)
@@ -144,3 +144,19 @@ async def test_wait_for_scorecard_does_not_wait_for_a_session_that_will_never_be
     assert result.structured_content is not None
     assert result.structured_content["ready"] is False
     assert "failed sessions are never scored" in result.structured_content["message"]
+
+
+async def test_wait_for_scorecard_answers_at_once_for_a_session_not_yet_due(
+    polling_server, slow_sandbox, slow_sessions
+) -> None:
+    session = await slow_sessions.new()  # scheduled, not started
+    async with mcp(polling_server.mcp_url, slow_sandbox.demo_key, "auto") as client:
+        with anyio.fail_after(10):  # far less than the 50 s it was asked to wait
+            result = await client.call_tool(
+                "wait_for_scorecard", {"session_id": session["id"], "timeout_s": 50}
+            )
+    answer = result.structured_content
+    assert answer is not None and answer["ready"] is False and answer["status"] == "scheduled"
+    assert answer["message"].startswith("Not due: the interview is scheduled for ")
+    assert session["scheduled_at"][:16] in answer["message"]
+    assert answer["retry_after_s"] >= 30

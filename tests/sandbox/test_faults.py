@@ -76,3 +76,13 @@ def test_fault_specs_are_validated(api: Api, connect: Callable[..., Api]) -> Non
     assert api.control("/_sandbox/faults", {}).status_code == 400
     assert api.control("/_sandbox/faults", {"status": 503, "probability": 2}).status_code == 400
     assert connect(None).control("/_sandbox/faults", {"status": 503}).status_code == 401
+
+
+def test_an_ignore_query_fault_answers_as_if_the_filter_were_not_sent(api: Api) -> None:
+    everyone = api.get("/participants", params={"pageSize": 100}).json()["meta"]["total"]
+    email = api.get("/participants").json()["data"][0]["email"]
+    assert api.get("/participants", params={"email": email}).json()["meta"]["total"] == 1
+    _inject(api, route="/participants", method="GET", ignore_query=["email"], count=1)
+    ignored = api.get("/participants", params={"email": email, "pageSize": 100})
+    assert ignored.json()["meta"] == {**ignored.json()["meta"], "total": everyone, "pageSize": 100}
+    assert api.get("/participants", params={"email": email}).json()["meta"]["total"] == 1

@@ -146,6 +146,23 @@ def test_auto_run_joins_finishes_and_scores_a_session_by_itself(api: Api) -> Non
     assert done["started_at"] < done["completed_at"] < done["scored_at"]
 
 
+@pytest.mark.parametrize("sandbox_config", [SandboxConfig(time_scale=5000, auto_run=True, tick_interval=600)])
+def test_auto_run_starts_a_session_at_its_scheduled_time_not_at_once(api: Api) -> None:
+    ids = api.setup_hiring()
+    later = api.schedule(ids, scheduled_at="2099-01-05T09:00:00Z", force=True).json()["data"]
+    now = api.schedule(ids, force=True).json()["data"]
+
+    def scored() -> dict[str, Any] | None:
+        data: dict[str, Any] = api.get(f"/sessions/{now['id']}").json()["data"]
+        return data if data.get("scored_at") else None
+
+    eventually(scored)  # the worker has run many passes since both were scheduled
+    assert api.get(f"/sessions/{later['id']}").json()["data"]["status"] == "scheduled"
+    moved = api.patch(f"/sessions/{later['id']}", {"scheduled_at": "2098-01-05T09:00:00Z"})
+    assert moved.status_code == 200
+    assert _advance(api, later["id"], "in_progress").json()["data"]["status"] == "in_progress"
+
+
 def test_the_demo_workspace_has_sessions_in_every_status(api: Api) -> None:
     rows = api.get("/sessions", params={"pageSize": 100}).json()["data"]
     assert {row["status"] for row in rows} == {"scheduled", "in_progress", "completed", "failed", "cancelled"}

@@ -62,10 +62,37 @@ def test_input_schema_is_a_valid_described_object(op: Operation | Composite) -> 
     schema = op.tool.input_schema
     Draft202012Validator.check_schema(schema)
     assert schema["type"] == "object"
-    assert schema.get("additionalProperties") is False
+    # Unknown arguments are refused by the validation model; the listed schema need not say so.
+    assert op.input_schema.get("additionalProperties") is False
     assert not {"anyOf", "oneOf", "allOf", "not"} & schema.keys()
     for path, prop in _properties(schema):
         assert prop.get("description"), f"{op.name}: {path} has no description"
+    # Every nested field is named, in the description of the argument that holds it.
+    for path, _ in _properties(op.input_schema):
+        if "." in path:
+            holder = next(
+                p for name, p in schema["properties"].items() if _holds(op.input_schema, name, path)
+            )
+            field = path.split(".")[-1]
+            named_in = [holder["description"]] + [
+                str(other.tool.input_schema) for other in tools.TOOLS if other.name in holder["description"]
+            ]  # "(as in create_agent_profile)": that tool's listed schema names it
+            assert any(field in text for text in named_in), f"{op.name}: {path} is not named"
+
+
+def _holds(schema: dict[str, Any], name: str, path: str) -> bool:
+    """Whether argument `name` refers (directly or through other entries) to the $defs entry of `path`."""
+    text = str(schema["properties"][name])
+    definition = path.split(".")[0]
+    seen = {definition}
+    changed = True
+    while changed:  # a $defs entry reached through another one still belongs to this argument
+        changed = False
+        for def_name, body in schema.get("$defs", {}).items():
+            if def_name not in seen and any(f"#/$defs/{d}'" in str(body) for d in seen):
+                seen.add(def_name)
+                changed = True
+    return any(f"#/$defs/{d}'" in text for d in seen)
 
 
 @pytest.mark.parametrize("op", tools.TOOLS, ids=_ids)
@@ -111,3 +138,14 @@ def test_declared_error_wording_names_only_the_operations_own_arguments(op: Oper
     for status, template in op.error_text.items():
         names = {name for _, name, _, _ in string.Formatter().parse(template) if name}
         assert names <= known, f"{op.name} {status}: {sorted(names - known)}"
+
+
+def test_every_brief_names_a_tool_and_arguments_that_exist() -> None:
+    from tools.briefs import BRIEFS
+
+    for name, brief in BRIEFS.items():
+        op = tools.by_name(name)
+        assert op is not None, f"brief for unknown tool {name}"
+        assert set(brief.arguments) <= set(op.input_schema["properties"]), name
+    # Every default-view operation reads as a brief; an argument without one keeps its own description.
+    assert {op.name for op in tools.select(tools.DEFAULT_TOOLSETS, read_only=False)} <= BRIEFS.keys()

@@ -70,7 +70,9 @@ async def test_a_key_in_either_header_reaches_intervyo_as_x_api_key(mocked, conn
     async with connect(live.mcp_url, None, mode=mode, headers=headers) as client:
         result = await client.call_tool("list_sessions", {})
     assert not result.is_error
-    assert [r.headers["x-api-key"] for r in script.requests] == [KEY]
+    # list_sessions also reads a page of participants (their names), under the same key
+    assert [r.url.path for r in script.requests].count("/api/v1/sessions") == 1
+    assert {r.headers["x-api-key"] for r in script.requests} == {KEY}
 
 
 async def test_healthz_answers_without_a_key(mocked) -> None:
@@ -231,4 +233,4 @@ async def test_whitespace_around_a_header_value_is_not_part_of_it(mocked) -> Non
     result = json.loads(body_part)["result"]
     assert not result.get("isError")
     assert result["structuredContent"]["items"] == []
-    assert len(script.requests) == 1
+    assert [r.url.path for r in script.requests].count("/api/v1/sessions") == 1

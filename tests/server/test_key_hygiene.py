@@ -63,10 +63,10 @@ async def test_a_cookie_set_for_one_caller_never_rides_another_callers_call(
         for key in ("iv_live_cookie_first", "iv_live_cookie_second"):
             async with connect(live.mcp_url, key, mode="legacy") as client:
                 await client.call_tool("list_sessions", {})
-    calls = [request for request in script.requests if request.url.path.endswith("/sessions")]
-    assert [request.headers.get("x-api-key") for request in calls] == [
+    sessions = [request for request in script.requests if request.url.path.endswith("/sessions")]
+    assert [request.headers.get("x-api-key") for request in sessions] == [
         "iv_live_cookie_first",
         "iv_live_cookie_second",
     ]
-    # Key checks on opening included: no request carries a cookie.
+    # Key checks on opening and participant reads included: no request carries a cookie.
     assert {request.headers.get("cookie") for request in script.requests} == {None}

@@ -169,8 +169,11 @@ async def _check_announced_configs(process: subprocess.Popen[str], connect) -> N
     url = next(line.split()[2] for line in printed if line.startswith("MCP endpoint:"))
     key = next(line.split()[2] for line in printed if line.startswith("API key:"))
     assert "claude_desktop_config.json" in text
+    api = next(line.split()[2] for line in printed if line.startswith("Sandbox API:"))
+    assert "/_sandbox/sessions/{id}/advance" in text and "/_sandbox/faults" in text
     async with httpx2.AsyncClient() as http:
         assert (await http.get(url.replace("/mcp", "/healthz"))).status_code == 200
+        assert (await http.get(api + "/sessions", headers={"x-api-key": key})).status_code == 200
 
     # Each printed snippet, read the way its client reads it, reaches the server with a working key.
     cursor = json.loads(_block(printed, "Cursor"))["mcpServers"]["intervyo"]

@@ -204,23 +204,44 @@ async def test_list_results_carry_items_and_pagination_meta(scripted) -> None:
     assert first.text.startswith("1 of 3 (page 2 of 3; call again with page+1 for more).")
 
 
-async def test_delete_answers_204_and_the_result_names_what_is_gone(scripted) -> None:
-    async with scripted(_answers(httpx2.Response(204))) as (client, upstream):
+async def test_delete_answers_204_and_the_result_names_what_is_gone_and_what_remains(scripted) -> None:
+    scored = {"id": SESSION, "candidate_id": PARTICIPANT, "status": "completed", "score": 7.5}
+    other = {"id": TEMPLATE, "candidate_id": TEMPLATE, "status": "completed", "score": 5}
+    # An upstream that ignores the candidate_id filter: the other participant's session is not counted.
+    sessions = {"data": [scored, other], "meta": {"page": 1, "pageSize": 100, "total": 2, "totalPages": 1}}
+    answers = _answers(httpx2.Response(204), httpx2.Response(200, json=sessions))
+    async with scripted(answers) as (client, upstream):
         result = await client.call_tool("delete_participant", {"participant_id": PARTICIPANT})
     assert upstream.requests[0].method == "DELETE"
-    assert result.structured_content == {"deleted": True, "id": PARTICIPANT}
+    assert upstream.requests[1].url.params["candidate_id"] == PARTICIPANT
+    content = result.structured_content
+    assert content is not None
+    assert (content["deleted"], content["id"]) == (True, PARTICIPANT)
+    assert content["remains"] == {
+        "sessions": 1,
+        "scorecards": 1,
+        "transcripts": 1,
+        "session_ids": [SESSION],
+        "counted": "under your key, all of them",
+    }
+    assert "no call that deletes sessions" in content["erasure"]
 
 
-async def test_reschedule_acknowledgement_is_completed_from_the_arguments(scripted) -> None:
-    async with scripted(_answers(httpx2.Response(200, json={"success": True}))) as (client, upstream):
+async def test_reschedule_answers_the_time_intervyo_stored(scripted) -> None:
+    stored = {"data": {"id": SESSION, "scheduled_at": "2030-01-02T03:04:05Z", "timezone": "Europe/Berlin"}}
+    answers = _answers(httpx2.Response(200, json={"success": True}), httpx2.Response(200, json=stored))
+    async with scripted(answers) as (client, upstream):
         result = await client.call_tool(
             "reschedule_session", {"session_id": SESSION, "scheduled_at": "2030-01-02T03:04:05Z"}
         )
     assert json.loads(upstream.requests[0].content) == {"scheduled_at": "2030-01-02T03:04:05Z"}
+    assert upstream.requests[1].method == "GET"
     assert result.structured_content == {
         "success": True,
         "session_id": SESSION,
         "scheduled_at": "2030-01-02T03:04:05Z",
+        "scheduled_at_local": "2030-01-02T04:04:05+01:00",
+        "timezone": "Europe/Berlin",
     }
 
 
