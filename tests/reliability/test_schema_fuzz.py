@@ -17,6 +17,7 @@ from mcp.shared.exceptions import MCPError
 from schema_strategy import fuzzed
 from support import figures
 
+import tools
 from server.app import build_server
 from server.upstream import Upstream
 
@@ -44,7 +45,10 @@ def test_every_tools_schema_fuzzed_gets_an_answer_and_no_server_error(make_setti
             with portal.wrap_async_context_manager(client) as connected:
                 listed = portal.call(connected.list_tools).tools
                 for tool in listed:
-                    _fuzz(portal, connected, tool.name, dict(tool.input_schema), outcomes, failures)
+                    # The declared schema (what the server validates against), not tools/list's compact one.
+                    declared = tools.tool_by_name(tool.name)
+                    schema = dict(declared.input_schema if declared is not None else tool.input_schema)
+                    _fuzz(portal, connected, tool.name, schema, outcomes, failures)
     figures(
         "schema fuzz",
         tools=len(listed),
