@@ -27,7 +27,10 @@ adding its handlers to the `Server(...)` call below. Over HTTP:
                            OAuth sign-in, when INTERVYO_PUBLIC_URL is set (see `server.oauth`)
 
 Every MCP endpoint requires the caller's key (`server.auth`), validates Host and Origin against the
-loopback names plus the configured allow-lists (DNS-rebinding protection), and caps request bodies.
+loopback names plus the configured allow-lists (DNS-rebinding protection), and caps request bodies, which
+must arrive within a deadline (`server.request_body`). Opening a session or stream needs a key intervyo
+knows, within per-key and global caps (`server.admission`); JSON-RPC ids of the wrong type are refused
+(`server.rpc_ids`).
 A POST to /mcp is answered as one JSON body unless something is streamed with it (`server.response_mode`).
 """
 
