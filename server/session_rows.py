@@ -87,6 +87,13 @@ class RecentNames:
         while len(self._by_key) > self._max_keys:
             self._by_key.popitem(last=False)
 
+    def add(self, key: str, names: dict[str, str | None]) -> None:
+        """Add names read one by one to what `key` holds, without starting a fresh minute."""
+        held = self._by_key.get(_label(key))
+        if held is not None:
+            room = self._max_names - len(held[1])
+            held[1].update(list(names.items())[: max(0, room)])
+
 
 def _label(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
@@ -134,6 +141,10 @@ class Names:
         async with anyio.create_task_group() as group:
             for participant_id in wanted:
                 group.start_soon(self._fetch, participant_id, limit)
+        if wanted and self._recent is not None:
+            self._recent.add(
+                self._key, {participant_id: self._names.get(participant_id) for participant_id in wanted}
+            )
         for row in unnamed:
             name = self._names.get(str(row.get("candidate_id")))
             if name is not None:
