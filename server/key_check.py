@@ -19,7 +19,6 @@ from dataclasses import dataclass
 import anyio
 
 import tools
-from server.arguments import parse
 from server.errors import ToolError
 from server.upstream import Upstream
 
@@ -56,7 +55,7 @@ class KeyCheck:
         op = tools.by_name(_PROBE)
         assert op is not None, f"the catalog has no {_PROBE}"
         self._op = op
-        self._probe = parse(op, {"page_size": 1})
+        self._probe = op.arguments.model_validate({"page_size": 1})
         self._upstream = upstream
         self._ttl_s = ttl_s
         self._clock = clock
