@@ -1,9 +1,10 @@
 """Errors that name what the model needs next, looked up under the caller's key.
 
-intervyo's 409 for a duplicate session says only that an open one exists; the model's next move should be
+An operation names its follow-up here in its declaration (`Operation.error_followup`). intervyo's 409
+for a duplicate session says only that an open one exists; the model's next move should be
 `reschedule_session` on *that* session, not `force=true` (a second invite and a second credit). Its 400
-for an unknown stage label does not list the labels that exist. Both are completed here with one read;
-when the read fails, the original error stands.
+for an unknown stage label does not list the labels that exist. Both are completed with one read; when
+the read fails, the original error stands.
 """
 
 from __future__ import annotations
@@ -15,16 +16,16 @@ from typing import Any
 from server.errors import Issue, ToolError, UpstreamError
 from server.local_times import echo_local
 
-__all__ = ["explain"]
+__all__ = ["schedule_session"]
 
 Read = Callable[..., Awaitable[dict[str, Any]]]
 
 _OPEN = ("scheduled", "in_progress")
 
 
-async def explain(tool: str, arguments: dict[str, Any], error: ToolError, read: Read) -> ToolError:
+async def schedule_session(arguments: dict[str, Any], error: ToolError, read: Read) -> ToolError:
     """`error`, with the open session or the valid stage types named where that helps."""
-    if tool != "schedule_session" or not isinstance(error, UpstreamError):
+    if not isinstance(error, UpstreamError):
         return error  # e.g. arguments refused here: nothing was asked of intervyo, nothing is read
     try:
         if error.status == 409:

@@ -18,7 +18,6 @@ from pydantic import BaseModel
 import tools
 from server.erasure import ERASURE, remaining
 from server.errors import ToolError
-from server.explanations import explain
 from server.list_filters import filtered_page
 from server.local_times import as_utc, echo_local, zone
 from server.results import shape
@@ -120,10 +119,13 @@ class Refinements:
     async def explain(
         self, op: Operation, raw: dict[str, Any] | None, error: ToolError, key: str
     ) -> ToolError:
-        """`error`, completed with what the model needs next (see `server.explanations`)."""
-        return await explain(
-            op.name, dict(raw or {}), error, lambda tool, **values: self._read(tool, key, **values)
+        """`error`, completed by the follow-up the operation declares (see `server.explanations`)."""
+        if op.error_followup is None:
+            return error
+        completed: ToolError = await op.error_followup(
+            dict(raw or {}), error, lambda tool, **values: self._read(tool, key, **values)
         )
+        return completed
 
     async def _page(
         self, op: Operation, arguments: BaseModel, first: dict[str, Any], key: str

@@ -8,8 +8,9 @@ declarations, so fixing one is a one-line change.
 
 from __future__ import annotations
 
+import importlib
 import re
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
@@ -113,6 +114,20 @@ class Operation:
     # words the rest): a template filled with {tool}, {said} (intervyo's own sentence, quoted, or
     # nothing) and the call's arguments by name.
     error_text: Mapping[int, str] = field(default_factory=dict[int, str])
+    # What completes this operation's upstream errors with a further read (the open session behind a 409,
+    # the valid values behind a 400), as "module:function"; see server.explanations.
+    error_followups: str | None = None
+
+    @cached_property
+    def error_followup(self) -> Callable[[dict[str, Any], Any, Any], Awaitable[Any]] | None:
+        """The function `error_followups` names: `(arguments, error, read) -> error`."""
+        if self.error_followups is None:
+            return None
+        module, _, name = self.error_followups.partition(":")
+        followup: Callable[[dict[str, Any], Any, Any], Awaitable[Any]] = getattr(
+            importlib.import_module(module), name
+        )
+        return followup
 
     @property
     def read_only(self) -> bool:

@@ -255,6 +255,7 @@ OPERATIONS = (
         annotations=CREATE,
         success_status=201,
         candidate_authored=_AUTHORED,
+        error_followups="server.explanations:schedule_session",
         error_text={
             409: (
                 "This participant already has an open (scheduled or in-progress) session for this template "

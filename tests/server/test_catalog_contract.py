@@ -149,3 +149,8 @@ def test_every_brief_names_a_tool_and_arguments_that_exist() -> None:
         assert set(brief.arguments) <= set(op.input_schema["properties"]), name
     # Every default-view operation reads as a brief; an argument without one keeps its own description.
     assert {op.name for op in tools.select(tools.DEFAULT_TOOLSETS, read_only=False)} <= BRIEFS.keys()
+
+
+@pytest.mark.parametrize("op", [op for op in tools.CATALOG if op.error_followups], ids=_ids)
+def test_declared_error_followup_exists(op: Operation) -> None:
+    assert inspect.iscoroutinefunction(op.error_followup), op.error_followups
