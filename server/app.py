@@ -118,7 +118,7 @@ def build_server(
     resources = Resources(settings, callers, reads)
     prompts = Prompts(callers, reads)
     completions = Completions(callers, reads)
-    client_logs = client_logs or ClientLogs()
+    client_logs = client_logs or ClientLogs(live.connections)
     views = AppViews(tool_calls.list_tools, resources.list_resources, resources.read_resource)
     server: Server[Any] = Server(
         "intervyo",
@@ -164,17 +164,24 @@ def _tracing_configured() -> bool:
 
 
 def build_app(
-    settings: Settings, upstream: Upstream | None = None, *, oauth: OAuth | None = None
+    settings: Settings,
+    upstream: Upstream | None = None,
+    *,
+    oauth: OAuth | None = None,
+    live: Live | None = None,
 ) -> Starlette:
-    """The whole HTTP surface for `settings`. `upstream` (and `oauth`) are opened and closed with the app."""
+    """The whole HTTP surface for `settings`. `upstream` (and `oauth`) are opened and closed with the app.
+
+    `live` is the live-update machinery, when the caller wants to look at it (tests).
+    """
     upstream = upstream or Upstream(settings)
     # OAuth sign-in (server.oauth): on when settings.public_url is set.
     if oauth is None and settings.public_url is not None:
         oauth = OAuth(settings, upstream)
     oauth_routes = oauth.routes if oauth is not None else []
     callers = Callers.from_settings(settings)
-    live = Live(settings, Reads(upstream), callers)
-    client_logs = ClientLogs()
+    live = live or Live(settings, Reads(upstream), callers)
+    client_logs = ClientLogs(live.connections)
     server = build_server(settings, upstream, live, client_logs, callers)
     webhooks = [Route(WEBHOOK_PATH, live.webhooks.handle, methods=["POST"])] if live.webhooks else []
     security = security_settings(settings)
@@ -187,7 +194,8 @@ def build_app(
         security_settings=security,
         max_request_body_size=settings.max_body_bytes,
     )
-    streamable: ASGIApp = StreamableHTTPASGIApp(manager)
+    # A session's subscriptions and log level go when the SDK accepts its DELETE (server.connections).
+    streamable: ASGIApp = live.connections.watching(StreamableHTTPASGIApp(manager))
     if not settings.json_response:
         streamable = ResponseMode(
             streamable,
@@ -209,6 +217,7 @@ def build_app(
             await stack.enter_async_context(upstream)
             if oauth is not None:
                 await stack.enter_async_context(oauth)
+            stack.callback(live.connections.close_all)  # after the sessions have stopped
             await stack.enter_async_context(manager.run())
             yield
 
@@ -220,7 +229,9 @@ def build_app(
             Route("/mcp", ApiKeyMiddleware(streamable, callers.view, single_user_key, oauth)),
             Route(
                 "/sse",
-                ApiKeyMiddleware(SseStream(server, sse, security), callers.view, single_user_key, oauth),
+                ApiKeyMiddleware(
+                    SseStream(server, sse, security, live.connections), callers.view, single_user_key, oauth
+                ),
                 methods=["GET"],
             ),
             Mount(
