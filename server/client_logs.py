@@ -61,6 +61,8 @@ class ClientLogs:
         return EmptyResult()
 
     def _wanted(self, ctx: ServerRequestContext[Any, Any]) -> int | None:
+        if not self._levels:  # nobody asked: every tool call passes here
+            return None
         connection = self._connections.key(ctx)
         return None if connection is None else self._levels.get(connection)
 
