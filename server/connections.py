@@ -44,6 +44,7 @@ class Connections:
 
     def __init__(self) -> None:
         self._on_close: dict[str, list[Callable[[], object]]] = {}
+        self._sse_open: set[str] = set()
 
     def key(self, ctx: ServerRequestContext[Any, Any]) -> str | None:
         """The connection `ctx`'s request came on; None when it has none that lasts (stateless HTTP)."""
@@ -55,7 +56,9 @@ class Connections:
         session_id = request.headers.get(_SESSION_HEADER)
         if session_id:
             return session_key(session_id)
-        return _sse_key(request.query_params.get("session_id"))
+        # Only while that stream is open: no state outlives it, and the id alone names nothing elsewhere.
+        sse = _sse_key(request.query_params.get("session_id"))
+        return sse if sse in self._sse_open else None
 
     def on_close(self, key: str, callback: Callable[[], object]) -> None:
         """Run `callback` once when the connection `key` ends."""
@@ -89,12 +92,14 @@ class Connections:
                 key = _sse_key(found.group(1).decode()) if found else None
                 if key is not None:
                     announced.append(key)
+                    self._sse_open.add(key)
             await send(message)
 
         try:
             yield sending
         finally:
             for key in announced:
+                self._sse_open.discard(key)
                 self.forget(key)
 
     def watching(self, app: ASGIApp) -> ASGIApp:

@@ -12,6 +12,7 @@ from mcp.server import ServerRequestContext
 from mcp.shared.exceptions import MCPDeprecationWarning
 from mcp.types import LoggingMessageNotificationParams, SetLevelRequestParams
 from starlette.requests import Request
+from starlette.types import Message
 
 from server.client_logs import ClientLogs
 from server.connections import Connections
@@ -73,14 +74,25 @@ async def test_a_sessions_level_goes_when_the_session_ends() -> None:
         await logs.set_level(ctx, SetLevelRequestParams(level="info"))
     sse = _set_level_request([], b"session_id=" + b"ab" * 16)
     await logs.set_level(sse, SetLevelRequestParams(level="info"))
+    assert logs._wanted(sse) is None  # no such stream is open
+    sent: list[Message] = []
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    with connections.sse_stream(send) as sending:
+        endpoint = b"event: endpoint\r\ndata: /messages/?session_id=" + b"ab" * 16 + b"\r\n\r\n"
+        await sending({"type": "http.response.body", "body": endpoint, "more_body": True})
+        await logs.set_level(sse, SetLevelRequestParams(level="info"))
+        assert logs._wanted(sse) is not None  # a legacy SSE connection, named by its POSTs' session_id
+    assert logs._wanted(sse) is None  # the stream ended
+    assert len(sent) == 1
     stateless = _set_level_request([])  # no session: nothing to remember
     await logs.set_level(stateless, SetLevelRequestParams(level="info"))
     assert logs.wants_logs("first") and logs.wants_logs("second")
-    assert logs._wanted(sse) is not None  # a legacy SSE connection, named by its POSTs' session_id
     assert logs._wanted(stateless) is None
 
     connections.forget_session("first")
     assert not logs.wants_logs("first") and logs.wants_logs("second")
     connections.close_all()
     assert not logs.wants_logs("second")
-    assert logs._wanted(sse) is None
