@@ -33,6 +33,7 @@ validation -> upstream call -> shaped result. The modules, one concept each:
     redis_bus    the Redis pub/sub bus, for several replicas
     poller       the watchlist of subscribed sessions (keys in memory only) and the bounded-rate poller
     subscriptions  resources/subscribe (2025 era), subscriptions/listen (2026 era), delivery
+    connections  which client connection a request came on, and when it ends (subscriptions, log levels)
     webhooks     POST /webhooks/intervyo: HMAC signature, freshness, replay refusal
     live         the bus, subscriptions, poller or webhooks of one process, and their lifespan
     prompts      the workflow prompts (and manifest.json's prompt entries)

@@ -125,7 +125,7 @@ def build_server(
     resources = Resources(settings, callers, reads)
     prompts = Prompts(callers, reads)
     completions = Completions(callers, reads)
-    client_logs = client_logs or ClientLogs()
+    client_logs = client_logs or ClientLogs(live.connections)
     views = AppViews(tool_calls.list_tools, resources.list_resources, resources.read_resource)
     server: Server[Any] = Server(
         "intervyo",
@@ -171,17 +171,24 @@ def _tracing_configured() -> bool:
 
 
 def build_app(
-    settings: Settings, upstream: Upstream | None = None, *, oauth: OAuth | None = None
+    settings: Settings,
+    upstream: Upstream | None = None,
+    *,
+    oauth: OAuth | None = None,
+    live: Live | None = None,
 ) -> Starlette:
-    """The whole HTTP surface for `settings`. `upstream` (and `oauth`) are opened and closed with the app."""
+    """The whole HTTP surface for `settings`. `upstream` (and `oauth`) are opened and closed with the app.
+
+    `live` is the live-update machinery, when the caller wants to look at it (tests).
+    """
     upstream = upstream or Upstream(settings)
     # OAuth sign-in (server.oauth): on when settings.public_url is set.
     if oauth is None and settings.public_url is not None:
         oauth = OAuth(settings, upstream)
     oauth_routes = oauth.routes if oauth is not None else []
     callers = Callers.from_settings(settings)
-    live = Live(settings, Reads(upstream), callers)
-    client_logs = ClientLogs()
+    live = live or Live(settings, Reads(upstream), callers)
+    client_logs = ClientLogs(live.connections)
     server = build_server(settings, upstream, live, client_logs, callers)
     webhooks = [Route(WEBHOOK_PATH, live.webhooks.handle, methods=["POST"])] if live.webhooks else []
     security = security_settings(settings)
@@ -197,8 +204,10 @@ def build_app(
         session_idle_timeout=settings.session_idle_minutes * 60 + 60,
         max_sessions=settings.max_sessions + settings.max_sessions_per_key,
     )
-    admission = _admission(settings, upstream, manager)
-    streamable: ASGIApp = StreamableHTTPASGIApp(manager)
+    # A session's subscriptions and log level go when the SDK accepts its DELETE (server.connections),
+    # the client's own or the one admission sends to close an idle session.
+    streamable: ASGIApp = live.connections.watching(StreamableHTTPASGIApp(manager))
+    admission = _admission(settings, upstream, streamable)
     if not settings.json_response:
         streamable = ResponseMode(
             streamable,
@@ -220,6 +229,7 @@ def build_app(
             await stack.enter_async_context(upstream)
             if oauth is not None:
                 await stack.enter_async_context(oauth)
+            stack.callback(live.connections.close_all)  # after the sessions have stopped
             await stack.enter_async_context(manager.run())
             await stack.enter_async_context(admission.run())
             yield
@@ -238,7 +248,10 @@ def build_app(
             Route(
                 "/sse",
                 ApiKeyMiddleware(
-                    admission.sse(SseStream(server, sse, security)), callers.view, single_user_key, oauth
+                    admission.sse(SseStream(server, sse, security, live.connections)),
+                    callers.view,
+                    single_user_key,
+                    oauth,
                 ),
                 methods=["GET"],
             ),
@@ -269,7 +282,7 @@ def build_app(
     return app
 
 
-def _admission(settings: Settings, upstream: Upstream, manager: StreamableHTTPSessionManager) -> Admission:
+def _admission(settings: Settings, upstream: Upstream, close_session: ASGIApp) -> Admission:
     limits = Limits(
         per_key=settings.max_sessions_per_key,
         total=settings.max_sessions,
@@ -278,7 +291,7 @@ def _admission(settings: Settings, upstream: Upstream, manager: StreamableHTTPSe
     accepted = (
         KeyCheck(upstream, ttl_s=settings.key_verdict_ttl_s).accepted if settings.verify_keys else _any_key
     )
-    return Admission(accepted, limits, manager.handle_request, stateless=settings.stateless)
+    return Admission(accepted, limits, close_session, stateless=settings.stateless)
 
 
 async def _any_key(_: str) -> bool:

@@ -5,20 +5,19 @@ Handshake-era (2025-11-25) clients may set a level; from then on each tool call 
 taken, never arguments, results or keys), on that call's own stream. Logging is deprecated in
 2026-07-28 (SEP-2577), where `logging/setLevel` no longer exists, so those clients are told nothing.
 
-The level is kept per connection (weakly: it goes when the connection does), and `wants_logs` tells the
-HTTP layer which sessions asked, so their tool calls are streamed rather than answered as one JSON body
-(`server.response_mode`). The notification is sent as a plain typed notification because the SDK's
-`send_log_message` helper is itself marked deprecated.
+The level is kept per connection (`server.connections`: it goes when the connection ends), and
+`wants_logs` tells the HTTP layer which sessions asked, so their tool calls are streamed rather than
+answered as one JSON body (`server.response_mode`). The notification is sent as a plain typed
+notification because the SDK's `send_log_message` helper is itself marked deprecated.
 """
 
 from __future__ import annotations
 
 import time
-import weakref
+from functools import partial
 from typing import Any
 
 from mcp.server import ServerRequestContext
-from mcp.server.connection import Connection
 from mcp.server.context import CallNext
 from mcp.types import (
     EmptyResult,
@@ -27,10 +26,9 @@ from mcp.types import (
     LoggingMessageNotificationParams,
     SetLevelRequestParams,
 )
-from starlette.requests import Request
 
+from server.connections import Connections, session_key
 from server.response_mode import answered_as_json
-from server.subscriptions import connection_of
 
 __all__ = ["ClientLogs"]
 
@@ -45,25 +43,31 @@ _RANK: dict[str, int] = {
 class ClientLogs:
     """The `logging/setLevel` handler, and a server middleware reporting tool calls at that level."""
 
-    def __init__(self) -> None:
-        self._levels: weakref.WeakKeyDictionary[Connection, int] = weakref.WeakKeyDictionary()
-        self._sessions: weakref.WeakValueDictionary[str, Connection] = weakref.WeakValueDictionary()
+    def __init__(self, connections: Connections) -> None:
+        self._connections = connections
+        self._levels: dict[str, int] = {}  # connection key -> lowest rank reported
 
     def wants_logs(self, session_id: str) -> bool:
         """Whether the HTTP session `session_id` set a log level (its calls have messages to carry)."""
-        connection = self._sessions.get(session_id)
-        return connection is not None and connection in self._levels
+        return session_key(session_id) in self._levels
 
     async def set_level(self, ctx: ServerRequestContext[Any], params: SetLevelRequestParams) -> EmptyResult:
-        connection = connection_of(ctx)
+        connection = self._connections.key(ctx)
+        if connection is None:  # stateless HTTP: no later call could be told anything
+            return EmptyResult()
+        if connection not in self._levels:
+            self._connections.on_close(connection, partial(self._levels.pop, connection, None))
         self._levels[connection] = _RANK[params.level]
-        session_id = ctx.request.headers.get("mcp-session-id") if isinstance(ctx.request, Request) else None
-        if session_id:
-            self._sessions[session_id] = connection
         return EmptyResult()
 
+    def _wanted(self, ctx: ServerRequestContext[Any, Any]) -> int | None:
+        if not self._levels:  # nobody asked: every tool call passes here
+            return None
+        connection = self._connections.key(ctx)
+        return None if connection is None else self._levels.get(connection)
+
     async def __call__(self, ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> Any:
-        if ctx.method != "tools/call" or connection_of(ctx) not in self._levels or answered_as_json(ctx):
+        if ctx.method != "tools/call" or self._wanted(ctx) is None or answered_as_json(ctx):
             return await call_next(ctx)
         started = time.monotonic()
         result = await call_next(ctx)
@@ -78,7 +82,7 @@ class ClientLogs:
         return result
 
     async def _send(self, ctx: ServerRequestContext[Any, Any], level: LoggingLevel, message: str) -> None:
-        wanted = self._levels.get(connection_of(ctx))
+        wanted = self._wanted(ctx)
         if wanted is None or _RANK[level] < wanted:
             return
         notification = LoggingMessageNotification(

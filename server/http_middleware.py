@@ -18,6 +18,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from server.connections import Connections
 from server.settings import Settings
 
 __all__ = [
@@ -106,9 +107,16 @@ class BrowserCors:
 class SseStream:
     """GET /sse: one legacy SSE connection, served by the same MCP server until the client leaves."""
 
-    def __init__(self, server: Server[object], sse: SseServerTransport, security: TransportSecuritySettings):
+    def __init__(
+        self,
+        server: Server[object],
+        sse: SseServerTransport,
+        security: TransportSecuritySettings,
+        connections: Connections,
+    ):
         self._server = server
         self._sse = sse
+        self._connections = connections
         self._security = TransportSecurityMiddleware(security)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -117,5 +125,7 @@ class SseStream:
         if refusal is not None:
             await refusal(scope, receive, send)
             return
-        async with self._sse.connect_sse(scope, receive, send) as (read, write):
-            await self._server.run(read, write, self._server.create_initialization_options())
+        # The connection's subscriptions and log level go when its stream ends (server.connections).
+        with self._connections.sse_stream(send) as sending:
+            async with self._sse.connect_sse(scope, receive, sending) as (read, write):
+                await self._server.run(read, write, self._server.create_initialization_options())

@@ -2,6 +2,7 @@
 
     bus            in-memory, or Redis when `INTERVYO_REDIS_URL` is set (`server.bus`)
     watchlist      subscribed sessions and their subscribers' keys, in memory only (`server.poller`)
+    connections    names each client connection and says when it ends (`server.connections`)
     subscriptions  the subscribe / listen handlers and delivery to 2025-era sessions
     webhooks       the signed-delivery receiver, when `INTERVYO_WEBHOOK_SECRET` is set
     poller         otherwise: polls the watched sessions at a bounded rate
@@ -21,6 +22,7 @@ import anyio
 
 from server.bus import bus_for
 from server.caller import Callers
+from server.connections import Connections
 from server.poller import Poller, Watchlist
 from server.reads import Reads
 from server.settings import Settings
@@ -36,8 +38,14 @@ class Live:
     def __init__(self, settings: Settings, reads: Reads, callers: Callers) -> None:
         self.bus = bus_for(settings)
         self.watchlist = Watchlist()
+        self.connections = Connections()
         self.subscriptions = Subscriptions(
-            reads, self.bus, self.watchlist, callers=callers, stateless=settings.stateless
+            reads,
+            self.bus,
+            self.watchlist,
+            callers=callers,
+            connections=self.connections,
+            stateless=settings.stateless,
         )
         self._redis_ids = RedisEventIds(settings.redis_url) if settings.redis_url else None
         event_ids: EventIds = self._redis_ids or InMemoryEventIds()

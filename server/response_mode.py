@@ -22,6 +22,15 @@ session manager and on the 2026 path, `is_json_response_enabled` on the handshak
 that request (a new session's message loop and router) see it false, so they route a streamed request's
 messages as usual. The choice is also written into the ASGI scope, where handlers can see it
 (`answered_as_json`) and so never send a message that a JSON answer has no room for.
+
+Why not a public switch (issue 11): a handshake-era session's transport takes the manager's switch once,
+when the session opens, and the SDK gives no public way to reach that transport or choose per request;
+two session managers (one JSON, one streaming) could split 2026-07-28 and stateless traffic, but a
+stateful session lives in one manager, so `PerRequest` would still be needed for it. Streaming every
+handshake-era request instead (measured with `python -m bench`, 2 runs each against 2 of main) raised
+the server's CPU per call from 0.38-0.54 to 0.45-0.75 of the peer's, the 2025-11-25 latency ratio to
+0.81-0.82 (target <= 0.8; main 0.71-0.80) and dropped throughput at 32 clients to 1.21-1.45x the peer
+(target >= 1.5; main 1.74-2.25).
 """
 
 from __future__ import annotations

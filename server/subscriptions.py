@@ -2,9 +2,10 @@
 
 Two protocol eras, one bus (`server.bus`):
 
-    2025 era   `resources/subscribe` / `resources/unsubscribe` on a stateful session. The session's
-               connection is remembered per URI (and forgotten when the connection closes); a bus event
-               for that URI is forwarded on the connection's standalone stream.
+    2025 era   `resources/subscribe` / `resources/unsubscribe` on a stateful session. The connection
+               (`server.connections`) is remembered per URI with the `ServerSession` of its latest
+               subscribe, and forgotten when the connection ends or a notification to it fails; a bus
+               event for that URI is sent with that session, on the connection's standalone stream.
     2026 era   `subscriptions/listen`: the SDK's `ListenHandler` holds the stream and filters bus events
                by URI. It is wrapped here to check access first and to watch the sessions while it lasts.
 
@@ -20,12 +21,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import anyio
 from anyio.streams.memory import MemoryObjectSendStream
 from mcp.server import ServerRequestContext
-from mcp.server.connection import Connection
+from mcp.server.session import ServerSession
 from mcp.server.subscriptions import ListenHandler, ResourceUpdated, ServerEvent
 from mcp.shared.exceptions import MCPError
 from mcp.types import (
@@ -39,6 +41,7 @@ from mcp.types import (
 
 from server.bus import Bus
 from server.caller import Callers
+from server.connections import Connections
 from server.errors import ToolError
 from server.poller import Watchlist, state_of
 from server.reads import Reads, not_found, protocol_error
@@ -61,18 +64,29 @@ class Subscriptions:
     """Subscription handlers for both eras, and delivery of changes to 2025-era sessions."""
 
     def __init__(
-        self, reads: Reads, bus: Bus, watchlist: Watchlist, *, callers: Callers, stateless: bool = False
+        self,
+        reads: Reads,
+        bus: Bus,
+        watchlist: Watchlist,
+        *,
+        callers: Callers,
+        connections: Connections,
+        stateless: bool = False,
     ) -> None:
         self._reads = reads
+        self._connections = connections
         self._stateless = stateless
         self._bus = bus
         self._watchlist = watchlist
         self._callers = callers
         self._listen = ListenHandler(bus)
         # Keyed by canonical URI (`server.uris.canonical`), which is what updates are published under:
-        # uri -> {connection id: (connection, the URI as it subscribed)}; connection id -> {uri: release}
-        self._legacy: dict[str, dict[int, tuple[Connection, str]]] = {}
-        self._held: dict[int, dict[str, Callable[[], None]]] = {}
+        # uri -> {connection key: the URI as it subscribed}; connection key -> {uri: release of its
+        # watch}, and the session to notify it with (any request's session sends standalone
+        # notifications for its connection)
+        self._legacy: dict[str, dict[str, str]] = {}
+        self._held: dict[str, dict[str, Callable[[], None]]] = {}
+        self._senders: dict[str, ServerSession] = {}
         self._outbox: MemoryObjectSendStream[str] | None = None  # open while `forward` runs
         self._bus.subscribe(self._on_event)
 
@@ -87,31 +101,33 @@ class Subscriptions:
             raise MCPError(code=INVALID_REQUEST, message=_STATELESS)
         uri = canonical(params.uri)
         key = self._callers.key(ctx)
+        connection = self._connections.key(ctx)
+        if connection is None:
+            raise MCPError(code=INVALID_REQUEST, message=_STATELESS)
         state = await self._check(uri, key)
-        connection = connection_of(ctx)
-        held = self._held.get(id(connection))
+        held = self._held.get(connection)
         if held is None:
-            held = self._held[id(connection)] = {}
-            connection.exit_stack.callback(self._forget_connection, id(connection))
+            held = self._held[connection] = {}
+            self._connections.on_close(connection, partial(self._forget_connection, connection))
         if uri not in held:
             if len(held) >= MAX_URIS_PER_CONNECTION:
                 raise MCPError(code=INVALID_REQUEST, message=_TOO_MANY, data={"uri": uri})
             held[uri] = self._watch(uri, key, state)
-            self._legacy.setdefault(uri, {})[id(connection)] = (connection, params.uri)
+            self._legacy.setdefault(uri, {})[connection] = params.uri
+        self._senders[connection] = ctx.session
         return EmptyResult()
 
     async def unsubscribe(
         self, ctx: ServerRequestContext[Any], params: UnsubscribeRequestParams
     ) -> EmptyResult:
         """`resources/unsubscribe` (2025 era); unknown subscriptions are ignored."""
-        connection = connection_of(ctx)
-        uri = canonical(params.uri)
-        release = self._held.get(id(connection), {}).pop(uri, None)
-        if release is not None:
-            release()
-        self._legacy.get(uri, {}).pop(id(connection), None)
-        if not self._legacy.get(uri, True):
-            del self._legacy[uri]
+        connection = self._connections.key(ctx)
+        if connection is not None:
+            uri = canonical(params.uri)
+            release = self._held.get(connection, {}).pop(uri, None)
+            if release is not None:
+                release()
+            self._drop(uri, connection)
         return EmptyResult()
 
     async def listen(
@@ -144,8 +160,8 @@ class Subscriptions:
             self._outbox = send
             try:
                 async for uri in receive:
-                    for connection, as_subscribed in list(self._legacy.get(uri, {}).values()):
-                        await connection.send_resource_updated(as_subscribed)
+                    for connection, as_subscribed in list(self._legacy.get(uri, {}).items()):
+                        await self._send(connection, as_subscribed)
             finally:
                 self._outbox = None
 
@@ -181,18 +197,30 @@ class Subscriptions:
             except anyio.WouldBlock:
                 logger.warning("update backlog full; a 2025-era subscriber misses an update")
 
-    def _forget_connection(self, connection_id: int) -> None:
-        for uri, release in self._held.pop(connection_id, {}).items():
-            release()
-            self._legacy.get(uri, {}).pop(connection_id, None)
-            if not self._legacy.get(uri, True):
+    async def _send(self, connection: str, uri: str) -> None:
+        session = self._senders.get(connection)
+        if session is None:
+            return
+        try:
+            await session.send_resource_updated(uri)
+        except Exception:
+            # Most likely the connection ended without our noticing (its stream is gone); either way
+            # this subscriber cannot be reached, and one bad connection must not stop the others'.
+            logger.info("a 2025-era subscriber could not be notified; its subscriptions are dropped")
+            self._forget_connection(connection)
+
+    def _drop(self, uri: str, connection: str) -> None:
+        subscribers = self._legacy.get(uri)
+        if subscribers is not None:
+            subscribers.pop(connection, None)
+            if not subscribers:
                 del self._legacy[uri]
 
-
-def connection_of(ctx: ServerRequestContext[Any]) -> Connection:
-    # The SDK hands handlers a per-request session proxy; the connection behind it (stable for the
-    # session's life, with the exit stack that runs when it closes) has no public accessor yet.
-    return ctx.session._connection
+    def _forget_connection(self, connection: str) -> None:
+        self._senders.pop(connection, None)
+        for uri, release in self._held.pop(connection, {}).items():
+            release()
+            self._drop(uri, connection)
 
 
 def _session_id(ref: Ref) -> str:

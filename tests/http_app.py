@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from server.app import build_app
 from server.binding import bind, serving_in_thread, uvicorn_config
+from server.live import Live
 from server.oauth import OAuth
 from server.settings import Settings
 from server.upstream import Upstream
@@ -47,11 +48,12 @@ def running(
     *,
     sock: socket.socket | None = None,
     oauth: OAuth | None = None,
+    live: Live | None = None,
 ) -> Iterator[LiveServer]:
     """Run the app for `settings` under uvicorn on `sock` (or a free loopback port) until the block ends."""
     sock = sock or bind("127.0.0.1", 0)
     port = sock.getsockname()[1]
     with serving_in_thread(
-        uvicorn_config(build_app(settings, upstream, oauth=oauth)), sock, "the MCP server"
+        uvicorn_config(build_app(settings, upstream, oauth=oauth, live=live)), sock, "the MCP server"
     ):
         yield LiveServer(origin=f"http://127.0.0.1:{port}", settings=settings)

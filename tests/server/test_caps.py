@@ -87,7 +87,7 @@ def test_a_200_mb_answer_is_refused_with_rss_growth_under_20_mb(what: str, phras
     # The measurement sees growth when there is some: with a cap above 200 MB the same answer is read.
     uncapped = _huge(what, 512 * 1024 * 1024)
     print(f"200 MB {what} under a 512 MB cap: RSS growth {uncapped['growth_kb'] / 1024:.1f} MB")
-    assert uncapped["growth_kb"] > 100 * 1024
+    assert uncapped["growth_kb"] > 50 * 1024
 
 
 def _huge(what: str, cap: int) -> dict[str, Any]:
