@@ -66,6 +66,9 @@ def ours_http(port: int, api_base_url: str) -> Command:
         api_base_url,
         "--log-level",
         "warning",
+        # Every simulated client shares the one demo key; the per-key session cap is for people.
+        "--max-sessions-per-key",
+        "10000",
     ]
     return Command(argv, {})
 

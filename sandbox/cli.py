@@ -23,7 +23,7 @@ import uvicorn
 from sandbox.app import create_app
 from sandbox.config import ApiKeySpec, SandboxConfig
 from sandbox.seed import DEMO_KEY, OTHER_KEY, READONLY_KEY, TRIAL_KEY, UNPAID_KEY
-from server.binding import bind
+from server.http.binding import bind
 
 __all__ = ["main"]
 

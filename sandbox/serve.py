@@ -20,7 +20,7 @@ from starlette.applications import Starlette
 from sandbox.api import API_PREFIX
 from sandbox.app import create_app
 from sandbox.config import SandboxConfig
-from server.binding import bind, serving_in_thread, uvicorn_config
+from server.http.binding import bind, serving_in_thread, uvicorn_config
 
 __all__ = ["RunningSandbox", "serve_async", "serve_in_thread"]
 

@@ -76,7 +76,7 @@ def settings_table() -> str:
 
 def prompt_table() -> str:
     """The README's prompt table, from the prompt declarations."""
-    from server.prompts import PROMPTS
+    from server.prompting.prompts import PROMPTS
 
     rows = ["| Prompt | What it does | Arguments |", "|---|---|---|"]
     for spec in PROMPTS:
@@ -120,7 +120,7 @@ def manifest(text: str) -> str:
     """manifest.json (MCPB): its version, `tools` and `prompts` from the catalog and the prompt declarations;
     every other field is written by hand."""
     from server import __version__
-    from server.prompts import manifest_prompts
+    from server.prompting.prompts import manifest_prompts
 
     document = json.loads(text)
     document["version"] = __version__

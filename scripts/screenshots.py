@@ -30,7 +30,7 @@ from sandbox.seed import DEMO_KEY  # noqa: E402
 from sandbox.serve import serve_in_thread  # noqa: E402
 from server.app import build_server  # noqa: E402
 from server.settings import Settings  # noqa: E402
-from server.upstream import Upstream  # noqa: E402
+from server.upstream.client import Upstream  # noqa: E402
 
 OUT = ROOT / "docs" / "views"
 

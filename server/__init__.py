@@ -1,51 +1,34 @@
 """intervyo-mcp: the MCP server that runs intervyo.ai's AI interviews from any MCP client.
 
-Data flows one way: MCP request -> auth (the caller's key) -> catalog lookup (`tools`) -> argument
-validation -> upstream call -> shaped result. The modules, one concept each:
+Data flows one way: HTTP request -> `http` (admission, the caller's key) -> `calls` (catalog lookup in
+`tools`, argument validation) -> `upstream` (the call to intervyo) -> shaped result. The layout is the
+architecture: each part is a subpackage, and parts import only the parts below them (a test holds it).
 
-    settings     the typed settings object, read once (env `INTERVYO_*`, CLI flags win)
-    auth         per-user API keys on HTTP (401 without one), key fingerprints for logs
-    key_check    is a key one intervyo knows? one cheap read, the verdict cached briefly by hash
-    admission    who may open sessions and SSE streams: checked keys, caps per key and in all, idle close
-    request_body request bodies read within a deadline (408), a client leaving mid-request is quiet
-    rpc_ids      JSON-RPC ids of the wrong type answered with Invalid Request
-    oauth/       OAuth 2.1 sign-in (Claude's custom connectors): tokens that stand for a user's key
-    visibility   which tools a request may see and call (toolsets, read-only, narrowing headers)
-    arguments    tool arguments: JSON-string coercion, validation failures as issues
-    idempotency  idempotency keys from a call's content; a key reused for other arguments is refused
-    idempotency_keys  where keys are held for 24 h: SQLite, or Redis for replicas
-    retry        backoff, jitter and Retry-After
-    upstream     the one pooled httpx2 client to the intervyo API, retries within a deadline
-    proxy        which proxy the environment names for the API (HTTPS_PROXY, ALL_PROXY, NO_PROXY)
-    errors       HTTP statuses -> tool errors a model can act on (the error tree)
-    results      upstream answers -> the tools' structured results
-    rendering    the short text beside each structured result
-    tool_calls   the tools/list and tools/call handlers
-    reads        catalog reads under one caller's key, for everything below; not-found errors
-    uris         the resource URIs (scorecard, transcript, evaluation template) and parsing them
-    untrusted    fencing candidate-authored text as data, never instructions
-    scorecards   a session's scorecard document, or "not ready: status is X"
-    transcripts  a session's transcript from its presigned link (no key sent), turns fenced
-    pipelines    an evaluation template with its stages and their agent profiles, as one document
-    resources    resources/list, resources/templates/list, resources/read
-    composite_tools  get_scorecard, get_transcript, wait_for_scorecard; joined with the catalog's tools
-    bus          the subscription bus seam (Protocol) and its in-memory implementation
-    redis_bus    the Redis pub/sub bus, for several replicas
-    poller       the watchlist of subscribed sessions (keys in memory only) and the bounded-rate poller
-    subscriptions  resources/subscribe (2025 era), subscriptions/listen (2026 era), delivery
-    connections  which client connection a request came on, and when it ends (subscriptions, log levels)
-    webhooks     POST /webhooks/intervyo: HMAC signature, freshness, replay refusal
-    live         the bus, subscriptions, poller or webhooks of one process, and their lifespan
-    prompts      the workflow prompts (and manifest.json's prompt entries)
-    completions  completion/complete from the caller's own ids
-    factory      builds the MCP `Server` from settings: the one place handlers are wired in
-    app          the ASGI app: /mcp (both protocol eras), /sse + /messages/, /healthz, /webhooks/intervyo
-    response_mode  each /mcp answer as one JSON body, or a stream when something rides along with it
-    serving      running a transport: stdio, or uvicorn on a pre-bound socket
-    logs         stderr logging with keys masked
-    client_configs  the client configs `--sandbox` prints
-    local_sandbox  `--sandbox`: the emulated API in-process, and the client configs to paste
+    app          the composition root: builds the MCP server and the HTTP app from settings, runs them
     cli          the `intervyo-mcp` command
+
+    http/        the HTTP surface: key authentication (`auth`), admission of sessions (`admission`: the
+                 key verified with intervyo, caps per key and in all, idle sessions closed), each answer
+                 as JSON or a stream (`response_mode`), request-body deadline, JSON-RPC id checks,
+                 Host/Origin allow-lists and CORS (`middleware`), client log levels, socket binding
+    oauth/       OAuth 2.1 sign-in for remote connectors: tokens that stand for a user's key
+    calls/       tools/list and tools/call (`dispatch`): arguments, composite tools and the comparison,
+                 confirmations before destructive calls, what wraps a catalog call (`refinements`:
+                 local times, verified list filters, names on rows, what a delete leaves), rendering
+    prompting/   the workflow prompts and completion/complete
+    live/        live updates: the bus (in-process or Redis), subscriptions of both eras, the poller,
+                 the webhook receiver, and their lifespan (`hub`)
+    documents/   what resources show: scorecards, transcripts, pipelines, their URIs, the MCP Apps views
+    upstream/    calling intervyo: the pooled client with retries within a deadline, the proxy, results
+                 and reads under one caller's key, idempotency keys, key verification, the local sandbox
+
+    settings     the typed settings, read once (env `INTERVYO_*`; flags from the same declaration)
+    caller       who a request is for: the `Caller` (key, view), resolved once per request
+    visibility   which tools a caller may see and call (toolsets, read-only, narrowing headers, scopes)
+    errors       HTTP statuses -> tool errors a model can act on (the error tree)
+    untrusted    fencing participant-written text as data, never instructions
+    logs         stderr logging with keys and tokens masked
+    client_configs  the client configs `serve --sandbox` prints
 """
 
 from __future__ import annotations

@@ -22,16 +22,16 @@ adding its handlers to the `Server(...)` call below. Over HTTP:
     POST /messages/        ... and its message endpoint
     GET  /healthz          liveness, no key needed
     POST /webhooks/intervyo  intervyo's signed event deliveries (only when INTERVYO_WEBHOOK_SECRET is
-                           set; verified by signature, not by key: see `server.webhooks`)
+                           set; verified by signature, not by key: see `server.live.webhooks`)
     /.well-known/oauth-*, /authorize, /token, /register, /revoke, /oauth/consent, /oauth/grants
                            OAuth sign-in, when INTERVYO_PUBLIC_URL is set (see `server.oauth`)
 
-Every MCP endpoint requires the caller's key (`server.auth`), validates Host and Origin against the
+Every MCP endpoint requires the caller's key (`server.http.auth`), validates Host and Origin against the
 loopback names plus the configured allow-lists (DNS-rebinding protection), and caps request bodies, which
-must arrive within a deadline (`server.request_body`). Opening a session or stream needs a key intervyo
-knows, within per-key and global caps (`server.admission`); JSON-RPC ids of the wrong type are refused
-(`server.rpc_ids`).
-A POST to /mcp is answered as one JSON body unless something is streamed with it (`server.response_mode`).
+must arrive within a deadline (`server.http.request_body`). Opening a session or stream needs a key intervyo
+knows, within per-key and global caps (`server.http.admission`); JSON-RPC ids of the wrong type are refused
+(`server.http.rpc_ids`). A POST to /mcp is answered as one JSON body unless something is streamed with
+it (`server.http.response_mode`).
 """
 
 from __future__ import annotations
@@ -58,33 +58,33 @@ from starlette.types import ASGIApp
 
 import tools
 from server import __version__
-from server.admission import Admission, Limits
-from server.app_views import EXTENSION_ID, AppViews
-from server.auth import ApiKeyMiddleware
 from server.caller import Callers
-from server.client_logs import ClientLogs
-from server.completions import Completions
-from server.confirmations import CONFIRMED_TOOLS, Confirmations
-from server.http_middleware import (
+from server.calls.confirmations import CONFIRMED_TOOLS, Confirmations
+from server.calls.dispatch import ToolCalls
+from server.documents.app_views import EXTENSION_ID, AppViews
+from server.documents.resources import Resources
+from server.http.admission import Admission, Limits
+from server.http.auth import ApiKeyMiddleware
+from server.http.client_logs import ClientLogs
+from server.http.middleware import (
     CORS_HEADERS,
     BrowserCors,
     SseStream,
     TrimmedHeaderValues,
     security_settings,
 )
-from server.key_check import KeyCheck
-from server.live import Live
+from server.http.request_body import BodyDeadline
+from server.http.response_mode import PerRequest, ResponseMode
+from server.http.rpc_ids import RequestIds
+from server.live.hub import Live
+from server.live.webhooks import PATH as WEBHOOK_PATH
 from server.oauth import OAuth
-from server.prompts import Prompts
-from server.reads import Reads
-from server.request_body import BodyDeadline
-from server.resources import Resources
-from server.response_mode import PerRequest, ResponseMode
-from server.rpc_ids import RequestIds
+from server.prompting.completions import Completions
+from server.prompting.prompts import Prompts
 from server.settings import Settings
-from server.tool_calls import ToolCalls
-from server.upstream import Upstream
-from server.webhooks import PATH as WEBHOOK_PATH
+from server.upstream.client import Upstream
+from server.upstream.key_check import KeyCheck
+from server.upstream.reads import Reads
 from tools.icons import ICONS
 
 __all__ = ["INSTRUCTIONS", "build_app", "build_server", "serve_http", "serve_stdio"]
@@ -148,12 +148,12 @@ def build_server(
         on_get_prompt=prompts.get_prompt,
         on_completion=completions.complete,
     )
-    # MCP Apps views, served only to clients that negotiate the extension (server.app_views).
+    # MCP Apps views, served only to clients that negotiate the extension (server.documents.app_views).
     server.extensions[EXTENSION_ID] = {}
     # Registered directly: the constructor's on_set_logging_level warns that logging is deprecated
     # (2026-07-28), but handshake-era clients still use it.
     server.add_request_handler("logging/setLevel", SetLevelRequestParams, client_logs.set_level)
-    # Registered directly too: a successful call returns its result in wire form (`server.results.
+    # Registered directly too: a successful call returns its result in wire form (`server.upstream.results.
     # tool_result`), which the SDK accepts from any handler but `on_call_tool` is not typed for.
     confirmed = Confirmations(callers, reads, tool_calls.call_tool)  # asks before destructive calls
     server.add_request_handler("tools/call", CallToolRequestParams, confirmed.call_tool)
@@ -195,7 +195,7 @@ def build_app(
     manager = StreamableHTTPSessionManager(
         app=server,
         stateless=settings.stateless,
-        # Decided per request (server.response_mode) unless every answer is to be JSON; the SDK only
+        # Decided per request (server.http.response_mode) unless every answer is to be JSON; the SDK only
         # ever takes the truth value of this switch.
         json_response=True if settings.json_response else cast(bool, PerRequest()),
         security_settings=security,
@@ -204,14 +204,14 @@ def build_app(
         session_idle_timeout=settings.session_idle_minutes * 60 + 60,
         max_sessions=settings.max_sessions + settings.max_sessions_per_key,
     )
-    # A session's subscriptions and log level go when the SDK accepts its DELETE (server.connections),
+    # A session's subscriptions and log level go when the SDK accepts its DELETE (server.live.connections),
     # the client's own or the one admission sends to close an idle session.
     streamable: ASGIApp = live.connections.watching(StreamableHTTPASGIApp(manager))
     admission = _admission(settings, upstream, streamable)
     if not settings.json_response:
         streamable = ResponseMode(
             streamable,
-            # A confirmation asks the user on the call's own stream (server.confirmations).
+            # A confirmation asks the user on the call's own stream (server.calls.confirmations).
             long_running=(*(tool.name for tool in tools.TOOLS if tool.long_running), *CONFIRMED_TOOLS),
             logs_wanted=client_logs.wants_logs,
             max_body_bytes=settings.max_body_bytes,

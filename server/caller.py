@@ -1,6 +1,6 @@
 """Who a request is for: the `Caller`, resolved once per request and passed down.
 
-Over HTTP the authentication layer (`server.auth`) resolves the caller before any MCP processing -- the
+Over HTTP the authentication layer (`server.http.auth`) resolves the caller before any MCP processing -- the
 key from `Authorization: Bearer` or `x-api-key`, and the view narrowed by the request's visibility
 headers -- and attaches it to the request. On stdio there is no request: the caller is the configured key
 (`INTERVYO_API_KEY`) with the server's own view. Every handler (tools, resources, prompts, completions,

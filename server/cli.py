@@ -28,11 +28,12 @@ import anyio
 import httpx2
 from pydantic import SecretStr
 
-from server import __version__, client_configs, local_sandbox, logs
+from server import __version__, client_configs, logs
 from server.app import serve_http, serve_stdio
-from server.binding import bind
+from server.http.binding import bind
 from server.oauth import is_loopback_url
 from server.settings import ENV_PREFIX, FLAGS, Settings, SettingsError
+from server.upstream import local_sandbox
 
 __all__ = ["main"]
 

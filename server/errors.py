@@ -7,7 +7,8 @@ it becomes a tool result with `isError: true`, a sentence saying what to do next
 
     ToolError                 an isError tool result: status, message, retryable, retry_after_s, issues
     ├── InvalidArguments      400: the input model refused the arguments; intervyo was not called
-    ├── KeyReused             409: an idempotency key already named another request (server.idempotency)
+    ├── KeyReused             409: an idempotency key already named another request
+    │                         (server.upstream.idempotency)
     ├── MissingApiKey         401: no key for this call (stdio without INTERVYO_API_KEY)
     └── UpstreamError         intervyo answered with an error status (see `from_status`)
         ├── RateLimited       429: retry after `retry_after_s`

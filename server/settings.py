@@ -137,7 +137,7 @@ class Settings(BaseSettings):
     retry_backoff_s: float = Field(0.5, ge=0, description="First backoff; doubles per attempt, with jitter.")
     retry_backoff_max_s: float = Field(8.0, ge=0, description="Longest single backoff.")
     log_level: LogLevel = Field("info", description="log level (logs go to stderr)", json_schema_extra=cli())
-    # Resources, live updates and wait_for_scorecard (server.resources, server.subscriptions, ...).
+    # Resources, live updates and wait_for_scorecard (server.documents, server.live, ...).
     redis_url: str | None = Field(
         None, repr=False, description="Redis for the subscription bus shared by replicas; none: in-process."
     )
@@ -155,7 +155,7 @@ class Settings(BaseSettings):
     wait_default_s: float = Field(45.0, gt=0, le=50, description="wait_for_scorecard's default longest wait.")
     wait_poll_interval_s: float = Field(3.0, gt=0, description="wait_for_scorecard: seconds between reads.")
     recent_scorecards: int = Field(20, ge=1, le=100, description="How many scorecards resources/list shows.")
-    # Hosting on the internet (server.admission, server.key_check, server.limits, server.idempotency).
+    # Hosting on the internet (server.http.admission, server.upstream.key_check and .idempotency_keys).
     verify_keys: bool = Field(
         True, description="Check each key with intervyo before it may open an MCP session or SSE stream."
     )

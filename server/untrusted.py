@@ -12,9 +12,9 @@ returned verbatim. The label says who wrote it.
 Which fields carry such text is declared once per operation (`Operation.candidate_authored`: dotted
 paths, `*` for each item of a list or value of an object, `**` for every string below): participants'
 own fields, a session's summary and reasoning, program output. Those results feed every other surface
-(`server.reads` shapes the sessions behind the scorecard resource, the `review_scorecard` prompt and the
-scorecard tools), so the rule is applied in one place. This text never goes into error messages or
-server instructions.
+(`server.upstream.reads` shapes the sessions behind the scorecard resource, the `review_scorecard`
+prompt and the scorecard tools), so the rule is applied in one place. This text never goes into error
+messages or server instructions.
 """
 
 from __future__ import annotations

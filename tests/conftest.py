@@ -28,7 +28,7 @@ from prerequisites import (  # noqa: F401  (hooks: markers for programs beyond P
 
 from server.app import build_server
 from server.settings import Settings
-from server.upstream import Upstream
+from server.upstream.client import Upstream
 
 # Extra keys in the demo workspace, so fault injection (scoped to the key) never touches other tests.
 FAULT_KEY = "iv_live_test_faults"

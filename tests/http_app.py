@@ -12,11 +12,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from server.app import build_app
-from server.binding import bind, serving_in_thread, uvicorn_config
-from server.live import Live
+from server.http.binding import bind, serving_in_thread, uvicorn_config
+from server.live.hub import Live
 from server.oauth import OAuth
 from server.settings import Settings
-from server.upstream import Upstream
+from server.upstream.client import Upstream
 
 __all__ = ["LiveServer", "running"]
 

@@ -2,7 +2,7 @@
 
 `compare_candidates` reads a template's completed sessions (optionally one stage), keeps each
 candidate's most recently scored one, and returns one compact row per candidate with the overall score,
-the verdict and every dimension's score. It backs the comparison view (`server.app_views`).
+the verdict and every dimension's score. It backs the comparison view (`server.documents.app_views`).
 
 Participant names are written by whoever created the participant: they are data, shown as text.
 """
@@ -72,6 +72,6 @@ COMPOSITES = (
         arguments=CompareCandidates,
         result=Comparison,
         annotations=READ,
-        implementation="server.comparisons:compare_candidates",
+        implementation="server.calls.comparisons:compare_candidates",
     ),
 )

@@ -2,7 +2,7 @@
 
 A model reads every tool's schema on every turn, so what it costs is paid again and again (users of the
 big MCP servers name tool-list size as their first complaint). The arguments are validated in full by
-the server (`server.arguments`) before intervyo is called, and a bad one comes back naming the field, so
+the server (`server.calls.arguments`) before intervyo is called, and a bad one comes back naming the field, so
 the published schema keeps what helps a model write a right call the first time and drops what only
 repeats it:
 

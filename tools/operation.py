@@ -108,14 +108,14 @@ class Operation:
     # them fenced as untrusted text, never as something the model should follow.
     candidate_authored: tuple[str, ...] = ()
     # Can take many seconds (a code run, a wait): over HTTP its answer is streamed, never one JSON body,
-    # so that a client going away cancels it (see server.response_mode).
+    # so that a client going away cancels it (see server.http.response_mode).
     long_running: bool = False
     # What the model reads for an upstream error status this operation words its own way (server.errors
     # words the rest): a template filled with {tool}, {said} (intervyo's own sentence, quoted, or
     # nothing) and the call's arguments by name.
     error_text: Mapping[int, str] = field(default_factory=dict[int, str])
     # What completes this operation's upstream errors with a further read (the open session behind a 409,
-    # the valid values behind a 400), as "module:function"; see server.explanations.
+    # the valid values behind a 400), as "module:function"; see server.calls.explanations.
     error_followups: str | None = None
 
     @cached_property

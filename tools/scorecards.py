@@ -140,7 +140,7 @@ COMPOSITES = (
         arguments=GetScorecard,
         result=ScorecardDocument,
         annotations=READ,
-        implementation="server.composite_tools:get_scorecard",
+        implementation="server.calls.composites:get_scorecard",
     ),
     Composite(
         name="get_transcript",
@@ -151,7 +151,7 @@ COMPOSITES = (
         arguments=GetTranscript,
         result=TranscriptDocument,
         annotations=READ,
-        implementation="server.composite_tools:get_transcript",
+        implementation="server.calls.composites:get_transcript",
     ),
     Composite(
         name="wait_for_scorecard",
@@ -162,7 +162,7 @@ COMPOSITES = (
         arguments=WaitForScorecard,
         result=ScorecardDocument,
         annotations=READ,
-        implementation="server.composite_tools:wait_for_scorecard",
+        implementation="server.calls.composites:wait_for_scorecard",
         long_running=True,
     ),
 )

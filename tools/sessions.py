@@ -100,7 +100,7 @@ class ListSessions(ListArguments):
     status: SessionStatus | None = Field(None, description="Only sessions in this status.")
     candidate_id: UUID | None = Field(None, description="Only this participant's sessions.")
     evaluation_template_id: UUID | None = Field(None, description="Only sessions for this template.")
-    # The API filters by none of these: the server pages and filters itself (server.list_filters).
+    # The API filters by none of these: the server pages and filters itself (server.calls.list_filters).
     stage: str | None = Field(None, exclude=True, description="Stage type.")
     scheduled_after: datetime | None = Field(None, exclude=True, description="From (ISO).")
     scheduled_before: datetime | None = Field(None, exclude=True, description="Before (ISO).")
@@ -255,7 +255,7 @@ OPERATIONS = (
         annotations=CREATE,
         success_status=201,
         candidate_authored=_AUTHORED,
-        error_followups="server.explanations:schedule_session",
+        error_followups="server.calls.explanations:schedule_session",
         error_text={
             409: (
                 "This participant already has an open (scheduled or in-progress) session for this template "

@@ -1,5 +1,5 @@
 """intervyo's webhook contract, the one definition both sides use: the sandbox signs its deliveries
-with it and the server verifies the ones it receives (`server.webhooks`).
+with it and the server verifies the ones it receives (`server.live.webhooks`).
 
 Events (`EVENTS`) come in the envelope `{"id": "evt_…", "event", "occurred_at", "data"}`, POSTed as raw
 JSON with `x-intervyo-event: <event>` and **(inferred)** `x-intervyo-signature: sha256=<hex HMAC-SHA256 of

@@ -23,7 +23,7 @@ from server.oauth.csrf import FIELD, Csrf
 from server.oauth.key_check import KeyCheck, check_key
 from server.oauth.pages import page
 from server.oauth.provider import Pending, Provider
-from server.upstream import Upstream
+from server.upstream.client import Upstream
 
 __all__ = ["PATH", "ConsentPage"]
 

@@ -38,7 +38,7 @@ from server.oauth.redis_store import RedisStore
 from server.oauth.revocation import Revocation
 from server.oauth.store import SqliteStore, Store
 from server.settings import Settings
-from server.upstream import Upstream
+from server.upstream.client import Upstream
 
 __all__ = ["TOKEN_PREFIX", "Grant", "OAuth", "is_loopback_url", "is_oauth_token"]
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 from enum import Enum
 
 import tools
-from server.auth import MAX_KEY_LENGTH
 from server.errors import ToolError
-from server.upstream import Upstream
+from server.http.auth import MAX_KEY_LENGTH
+from server.upstream.client import Upstream
 
 __all__ = ["KeyCheck", "check_key"]
 

@@ -51,7 +51,7 @@ def unpacked(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_bundle_holds_the_server_and_leaves_out_development_files(unpacked: Path) -> None:
     assert (unpacked / "manifest.json").is_file() and (unpacked / "pyproject.toml").is_file()
     assert (unpacked / "server" / "cli.py").is_file() and (unpacked / "assets" / "icon.png").is_file()
-    assert (unpacked / "server" / "views" / "scorecard.html").is_file() and (
+    assert (unpacked / "server" / "documents" / "views" / "scorecard.html").is_file() and (
         unpacked / "tools" / "icon.svg"
     ).is_file()
     for absent in ("tests", "bench", ".ci", "scripts", ".venv", ".git", "docs"):

@@ -13,7 +13,7 @@ from mcp import Client
 
 from server.app import build_server
 from server.settings import Settings
-from server.upstream import Upstream
+from server.upstream.client import Upstream
 
 ROOT = Path(__file__).resolve().parents[2]
 MANIFEST = json.loads((ROOT / "manifest.json").read_text())

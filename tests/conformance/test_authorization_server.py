@@ -25,7 +25,7 @@ import pytest
 from http_app import running
 from node_tools import CONFORMANCE, NODE
 
-from server.binding import bind
+from server.http.binding import bind
 
 pytestmark = pytest.mark.anyio
 

@@ -19,6 +19,7 @@ from typing import Any
 
 import httpx2
 import pytest
+from fences import unfenced
 from http_app import LiveServer, running
 from jsonschema import Draft202012Validator
 from mcp import Client
@@ -147,7 +148,7 @@ async def test_three_recruiter_requests_come_out_right(world, model: Model) -> N
     model.request("Schedule Jane's technical screen next Tuesday 10:00 Berlin time")
     found = await model.call("list_participants", {"query": "Jane"})
     (person,) = found["items"]
-    assert person["name"] == "Jane Doe"
+    assert unfenced(person["name"]) == "Jane Doe"  # participant-written: fenced as data
     guide = await model.client.get_prompt(
         "schedule_interview",
         {
@@ -181,7 +182,7 @@ async def test_three_recruiter_requests_come_out_right(world, model: Model) -> N
     listed = await model.call("list_sessions", {"candidate_id": person["id"], "status": "scheduled"})
     assert "candidate_id" in listed["note"]
     assert {row["candidate_id"] for row in listed["items"]} == {jane["id"]}
-    assert {row["candidate_name"] for row in listed["items"]} == {"Jane Doe"}
+    assert {unfenced(row["candidate_name"]) for row in listed["items"]} == {"Jane Doe"}
     cancelled = [await model.call("cancel_session", {"session_id": row["id"]}) for row in listed["items"]]
     assert len(cancelled) == 2
     assert all(row["status"] == "cancelled" for row in cancelled)

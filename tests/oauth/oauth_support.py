@@ -48,11 +48,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from server.binding import bind
+from server.http.binding import bind
 from server.oauth import OAuth
 from server.oauth.store import Store
 from server.settings import Settings
-from server.upstream import Upstream
+from server.upstream.client import Upstream
 
 REDIRECT_URI = "http://127.0.0.1:53682/callback"
 

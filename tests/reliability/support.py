@@ -14,8 +14,8 @@ import httpx2
 import uvicorn
 from starlette.applications import Starlette
 
-from server.admission import Admission
-from server.binding import bind
+from server.http.admission import Admission
+from server.http.binding import bind
 
 __all__ = ["ACCEPT", "INIT", "Served", "figures", "rss_mb", "serving"]
 

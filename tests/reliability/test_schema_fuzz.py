@@ -19,7 +19,7 @@ from support import figures
 
 import tools
 from server.app import build_server
-from server.upstream import Upstream
+from server.upstream.client import Upstream
 
 pytestmark = pytest.mark.reliability
 

@@ -20,7 +20,7 @@ from mcp.server.streamable_http import StreamableHTTPServerTransport
 from support import figures, open_session, rss_mb
 
 from server.app import build_app
-from server.upstream import Upstream
+from server.upstream.client import Upstream
 
 pytestmark = [pytest.mark.anyio, pytest.mark.reliability]
 

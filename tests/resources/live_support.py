@@ -27,7 +27,7 @@ from mcp import Client
 from mcp.types import ResourceUpdatedNotification
 from prerequisites import redis_missing, redis_server
 
-from server.binding import bind
+from server.http.binding import bind
 from server.settings import Settings
 
 WEBHOOK_SECRET = "whsec_test_0123456789abcdef0123456789abcdef"

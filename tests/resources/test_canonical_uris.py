@@ -8,7 +8,7 @@ import pytest
 from live_support import Updates, mcp
 from mcp.shared.exceptions import MCPDeprecationWarning
 
-from server.uris import canonical, parse
+from server.documents.uris import canonical, parse
 
 pytestmark = pytest.mark.anyio
 

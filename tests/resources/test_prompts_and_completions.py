@@ -18,7 +18,7 @@ from mcp.types import (
     TextResourceContents,
 )
 
-from server.prompts import PROMPTS, manifest_prompts
+from server.prompting.prompts import PROMPTS, manifest_prompts
 
 pytestmark = pytest.mark.anyio
 

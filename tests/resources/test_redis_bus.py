@@ -34,8 +34,8 @@ from live_support import (
 from mcp.server.subscriptions import ResourceUpdated, ServerEvent
 from mcp.shared.exceptions import MCPDeprecationWarning
 
-from server.binding import bind
-from server.redis_bus import RedisBus
+from server.http.binding import bind
+from server.live.redis_bus import RedisBus
 from server.settings import Settings
 from tools.webhooks import sign
 

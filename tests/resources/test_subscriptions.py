@@ -23,9 +23,9 @@ from starlette.requests import Request
 
 from server.app import build_server
 from server.caller import Caller, Callers, CallerUser
-from server.live import Live
-from server.reads import Reads
-from server.upstream import Upstream
+from server.live.hub import Live
+from server.upstream.client import Upstream
+from server.upstream.reads import Reads
 
 pytestmark = pytest.mark.anyio
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from server.poller import Watchlist
+from server.live.poller import Watchlist
 
 
 def test_a_key_is_forgotten_when_its_last_subscription_is_released() -> None:

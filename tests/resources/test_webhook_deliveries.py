@@ -24,7 +24,7 @@ from live_support import (
 )
 from mcp.shared.exceptions import MCPDeprecationWarning
 
-from server.binding import bind
+from server.http.binding import bind
 from tools.webhooks import sign
 
 pytestmark = pytest.mark.anyio

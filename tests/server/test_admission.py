@@ -12,9 +12,9 @@ import pytest
 from mcp.server.auth.middleware.bearer_auth import AuthenticatedUser
 from starlette.types import Message, Receive, Scope, Send
 
-from server.admission import Admission, Limits
-from server.auth import ApiKeyMiddleware
-from server.key_check import KeyCheckUnavailable
+from server.http.admission import Admission, Limits
+from server.http.auth import ApiKeyMiddleware
+from server.upstream.key_check import KeyCheckUnavailable
 from server.visibility import Visibility
 
 pytestmark = pytest.mark.anyio

@@ -14,8 +14,8 @@ from mcp.types import LoggingMessageNotificationParams, SetLevelRequestParams
 from starlette.requests import Request
 from starlette.types import Message
 
-from server.client_logs import ClientLogs
-from server.connections import Connections
+from server.http.client_logs import ClientLogs
+from server.live.connections import Connections
 
 pytestmark = pytest.mark.anyio
 

@@ -8,7 +8,7 @@ import socket
 import pytest
 
 from server import cli
-from server.binding import bind
+from server.http.binding import bind
 
 
 @pytest.mark.parametrize(

@@ -133,7 +133,7 @@ async def test_a_hundred_session_listing_costs_at_most_ten_thousand_tokens(scrip
     names = [unfenced(row["candidate_name"]) for row in summary.structured_content["items"]]
     assert all(name.startswith("Candidate ") for name in names)  # participant-written: fenced
     # names come from one page of participants and one read each for the 5 not on it; the second
-    # listing, within the minute, reads none of them again (server.session_rows.RecentNames)
+    # listing, within the minute, reads none of them again (server.calls.session_rows.RecentNames)
     assert sum(1 for r in upstream.requests if r.url.path.endswith("/participants")) == 1
     assert sum(1 for r in upstream.requests if "/participants/" in r.url.path) == 5
     print(

@@ -330,7 +330,7 @@ async def test_the_stage_must_exist_on_the_template_or_the_error_says_so(
             {"candidate_id": person["id"], "evaluation_template_id": ids["template"], "stage": "onsite"},
         )
     assert error["status"] == 400  # the contract: no active stage of that type on the template
-    # intervyo's own issue, then ours listing the template's stage types (server.explanations)
+    # intervyo's own issue, then ours listing the template's stage types (server.calls.explanations)
     said, listed = error["issues"]
     assert said["path"] == listed["path"] == ["stage"] and "onsite" in said["message"]
     assert "screen" in listed["message"]

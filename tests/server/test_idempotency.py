@@ -11,7 +11,7 @@ from typing import Any
 import httpx2
 import pytest
 
-from server.idempotency_keys import SqliteKeys
+from server.upstream.idempotency_keys import SqliteKeys
 
 pytestmark = pytest.mark.anyio
 

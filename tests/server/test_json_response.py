@@ -1,4 +1,4 @@
-"""Each MCP POST is answered as one JSON body unless something is streamed with it (`server.response_mode`).
+"""Each MCP POST is one JSON body unless something is streamed with it (`server.http.response_mode`).
 
 Streamed: a request with a progress token, a call of a long-running tool, a tool call in a session that
 set a log level. `--json-response` answers everything as JSON.
@@ -16,7 +16,7 @@ import anyio
 import httpx2
 import pytest
 
-from server.response_mode import PerRequest, ResponseMode
+from server.http.response_mode import PerRequest, ResponseMode
 
 pytestmark = pytest.mark.anyio
 

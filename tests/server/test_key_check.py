@@ -6,7 +6,7 @@ import anyio
 import httpx2
 import pytest
 
-from server.key_check import KeyCheck, KeyCheckUnavailable
+from server.upstream.key_check import KeyCheck, KeyCheckUnavailable
 
 pytestmark = pytest.mark.anyio
 

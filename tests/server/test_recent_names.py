@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from server.session_rows import Names, RecentNames
+from server.calls.session_rows import Names, RecentNames
 
 pytestmark = pytest.mark.anyio
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from server import idempotency
-from server.retry import RetryPolicy, parse_retry_after
+from server.upstream import idempotency
+from server.upstream.retry import RetryPolicy, parse_retry_after
 
 ARGS = {"candidate_id": "c", "evaluation_template_id": "t", "stage": "screen", "notes": None}
 

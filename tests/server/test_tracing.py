@@ -6,8 +6,8 @@ import pytest
 from opentelemetry import trace
 
 from server.app import build_server
-from server.client_logs import ClientLogs
-from server.upstream import Upstream
+from server.http.client_logs import ClientLogs
+from server.upstream.client import Upstream
 
 
 def _middleware_names(make_settings) -> list[str]:

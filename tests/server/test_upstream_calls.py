@@ -7,7 +7,7 @@ import json
 import httpx2
 import pytest
 
-from server import idempotency
+from server.upstream import idempotency
 
 pytestmark = pytest.mark.anyio
 

@@ -11,9 +11,9 @@ import httpx2
 import pytest
 
 import tools
-from server.proxy import proxy_for
 from server.settings import Settings
-from server.upstream import Upstream
+from server.upstream.client import Upstream
+from server.upstream.proxy import proxy_for
 
 pytestmark = pytest.mark.anyio
 

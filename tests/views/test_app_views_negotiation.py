@@ -13,9 +13,9 @@ from mcp.server.apps import APP_MIME_TYPE, EXTENSION_ID
 from mcp.shared.exceptions import MCPError
 
 from server.app import build_server
-from server.app_views import VIEWS
+from server.documents.app_views import VIEWS
 from server.settings import Settings
-from server.upstream import Upstream
+from server.upstream.client import Upstream
 
 LINKED = {tool: view.uri for view in VIEWS for tool in view.tools}
 

@@ -26,7 +26,7 @@ from mcp.server.apps import APP_MIME_TYPE, EXTENSION_ID
 from mcp.types import CallToolResult
 
 import tools
-from server.app_views import VIEWS
+from server.documents.app_views import VIEWS
 
 pytestmark = [pytest.mark.anyio, pytest.mark.chromium]
 
