@@ -24,10 +24,10 @@ pytestmark = pytest.mark.anyio
 ROOT = Path(__file__).resolve().parents[2]
 SESSION = "0b0c3c57-5d4e-4a83-9a9b-1f0d3c2e4a10"
 
-# Run in a child process so that its peak RSS (ru_maxrss) is this measurement's alone.
+# Run in a child process so that its peak RSS (VmHWM) is this measurement's alone.
 _HUGE_ANSWER = textwrap.dedent(
     """
-    import asyncio, json, resource, sys
+    import asyncio, json, sys
     import httpx2
     from server.settings import Settings
     from server.upstream.client import Upstream
@@ -46,6 +46,12 @@ _HUGE_ANSWER = textwrap.dedent(
     def handler(request):
         return httpx2.Response(200, content=body(), headers={"content-type": "application/json"})
 
+    def peak_kb():
+        # The peak RSS of this process image (VmHWM starts afresh at exec; getrusage's ru_maxrss would
+        # carry over the larger peak of the test run that started us).
+        with open("/proc/self/status") as status:
+            return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+
     async def main(what):
         cap = int(sys.argv[2])
         settings = Settings(
@@ -57,7 +63,7 @@ _HUGE_ANSWER = textwrap.dedent(
             request_timeout_s=120,
         )
         async with Upstream(settings, transport=httpx2.MockTransport(handler)) as upstream:
-            before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            before = peak_kb()
             try:
                 if what == "answer":
                     op = tools.by_name("list_sessions")
@@ -67,7 +73,7 @@ _HUGE_ANSWER = textwrap.dedent(
                 outcome = "read"
             except Exception as error:
                 outcome = f"{type(error).__name__}: {error}"
-            after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            after = peak_kb()
         print(json.dumps({"outcome": outcome, "growth_kb": after - before}))
 
     asyncio.run(main(sys.argv[1]))
@@ -87,7 +93,7 @@ def test_a_200_mb_answer_is_refused_with_rss_growth_under_20_mb(what: str, phras
     # The measurement sees growth when there is some: with a cap above 200 MB the same answer is read.
     uncapped = _huge(what, 512 * 1024 * 1024)
     print(f"200 MB {what} under a 512 MB cap: RSS growth {uncapped['growth_kb'] / 1024:.1f} MB")
-    assert uncapped["outcome"] == "read" and uncapped["growth_kb"] > 50 * 1024, uncapped
+    assert uncapped["outcome"] == "read" and uncapped["growth_kb"] > 100 * 1024, uncapped
 
 
 def _huge(what: str, cap: int) -> dict[str, Any]:
