@@ -84,6 +84,8 @@ class ScorecardDocument(BaseModel):
     interview_id: UUID | None = Field(None, description="Evaluation stage id.")
     completed_at: datetime | None = Field(None, description="When the interview ended.")
     scored_at: datetime | None = Field(None, description="When the scorecard was finalised.")
+    completed_at_local: str | None = Field(None, description="completed_at in the invite's timezone.")
+    scored_at_local: str | None = Field(None, description="scored_at in the invite's timezone.")
     score: float | None = Field(None, description="Overall 0-10, the weighted mean of the dimensions.")
     passed: bool | None = Field(None, description="Whether the score met the stage's pass threshold.")
     recommendation: str | None = Field(None, description="e.g. hire / no_hire (the template's vocabulary).")

@@ -25,11 +25,11 @@ from mcp.server.subscriptions import ResourceUpdated, ServerEvent
 from pydantic import BaseModel
 
 from server.caller import Caller
-from server.calls.local_times import echo_local
 from server.documents.scorecards import scorecard_document
 from server.documents.transcripts import transcript_document
 from server.documents.uris import scorecard_uri
 from server.live.bus import Bus
+from server.local_times import echo_local
 from server.settings import Settings
 from server.upstream.reads import Reads
 from server.upstream.results import tool_result

@@ -13,8 +13,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
-from server.calls.local_times import echo_local
 from server.errors import Issue, ToolError, UpstreamError
+from server.local_times import echo_local
 
 __all__ = ["schedule_session"]
 

@@ -18,9 +18,9 @@ from pydantic import BaseModel
 import tools
 from server.calls.erasure import ERASURE, remaining
 from server.calls.list_filters import filtered_page
-from server.calls.local_times import as_utc, echo_local, zone
 from server.calls.session_rows import Names, RecentNames, summarise
 from server.errors import ToolError
+from server.local_times import as_utc, echo_local, zone
 from server.upstream.client import Answer, Upstream
 from server.upstream.results import shape
 from tools import Operation

@@ -24,8 +24,8 @@ from typing import Any
 
 import anyio
 
-from server.calls.local_times import echo_local
 from server.errors import ToolError
+from server.local_times import echo_local
 
 __all__ = ["SUMMARY_FIELDS", "Names", "RecentNames", "summarise"]
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from server.documents.uris import scorecard_uri, transcript_uri
+from server.local_times import echo_local
 from tools.scorecards import ScorecardDocument, ScorecardLinks
 
 __all__ = [
@@ -20,6 +21,8 @@ __all__ = [
     "retry_after_s",
     "scorecard_document",
 ]
+
+_TIMES = ("completed_at", "scored_at")
 
 SCORING_DELAY = "scorecards arrive 30 s-2 min after completion"
 
@@ -69,6 +72,9 @@ def scorecard_document(session: dict[str, Any]) -> ScorecardDocument:
         "completed_at": session.get("completed_at"),
         "links": links,
     }
+    # Times as stored (UTC) and in the invite's own timezone, like every session result.
+    local = echo_local({k: session.get(k) for k in ("completed_at", "scored_at", "timezone")}, _TIMES)
+    common["completed_at_local"] = local.get("completed_at_local")
     if not scored:
         return ScorecardDocument(
             ready=False, message=not_ready_message(status), retry_after_s=retry_after_s(status), **common
@@ -76,6 +82,7 @@ def scorecard_document(session: dict[str, Any]) -> ScorecardDocument:
     return ScorecardDocument(
         ready=True,
         scored_at=session.get("scored_at"),
+        scored_at_local=local.get("scored_at_local"),
         score=session.get("score"),
         passed=session.get("passed"),
         recommendation=session.get("recommendation"),

@@ -82,3 +82,19 @@ async def test_a_reschedule_without_offset_is_read_in_the_sessions_own_timezone(
         "scheduled_at_local": "2026-12-09T09:30:00-05:00",
         "timezone": "America/New_York",
     }
+
+
+def test_a_scorecard_names_its_times_in_utc_and_in_the_invites_timezone() -> None:
+    from server.documents.scorecards import scorecard_document
+
+    session = {
+        "id": "0b0c3c57-5d4e-4a83-9a9b-1f0d3c2e4a10",
+        "status": "completed",
+        "timezone": "Europe/Berlin",
+        "completed_at": "2026-12-08T09:40:00Z",
+        "scored_at": "2026-12-08T09:41:30Z",
+        "score": 7.5,
+    }
+    document = scorecard_document(session)
+    assert document.completed_at_local == "2026-12-08T10:40:00+01:00"
+    assert document.scored_at_local == "2026-12-08T10:41:30+01:00"
