@@ -99,8 +99,14 @@ def unfenced(text: str) -> str:
 
 def defang(text: str) -> str:
     """`text` with nothing in it that reads as a fence marker (see the module docstring)."""
-    folded = "".join(ch for ch in unicodedata.normalize("NFKC", text) if unicodedata.category(ch) != "Cf")
-    if not (_OPENING.search(folded) or _CLOSING.search(folded)):
+    # ASCII is its own NFKC form and holds no format (Cf) characters: most text skips the folding.
+    folded = (
+        text
+        if text.isascii()
+        else "".join(ch for ch in unicodedata.normalize("NFKC", text) if unicodedata.category(ch) != "Cf")
+    )
+    # Every marker names "untrusted": text without the word holds none (and skips two regex scans).
+    if "untrusted" not in folded.casefold() or not (_OPENING.search(folded) or _CLOSING.search(folded)):
         return text
     opened = _OPENING.sub(lambda m: m.group(0).translate(_BRACKETS), folded)
     return _CLOSING.sub(lambda m: m.group(1) + m.group(2).translate(_BRACKETS), opened)

@@ -20,7 +20,7 @@ from server.calls.erasure import ERASURE, remaining
 from server.calls.list_filters import filtered_page
 from server.calls.session_rows import Names, RecentNames, summarise
 from server.errors import ToolError
-from server.local_times import as_utc, echo_local, zone
+from server.local_times import TIME_FIELDS, as_utc, echo_local, zone
 from server.upstream.client import Answer, Upstream
 from server.upstream.results import shape
 from tools import Operation
@@ -80,7 +80,7 @@ class Refinements:
         if isinstance(answer, ToolError):
             raise answer
         structured = shape(op, arguments, answer)
-        await names.add_to(structured.get("items", []))
+        await names.add_to(structured.get("items", []), _times(arguments))
         return structured
 
     async def after(
@@ -135,7 +135,7 @@ class Refinements:
 
         page = await filtered_page(arguments, first, fetch)
         if op.name == "list_sessions" and page is not first:  # rows from the server's own scan
-            await self._names(key).add_to(page["items"])
+            await self._names(key).add_to(page["items"], _times(arguments))
         if getattr(arguments, "view", "full") == "summary":
             page = {**page, "items": summarise(op.name, page["items"])}
         return page
@@ -153,3 +153,8 @@ class Refinements:
         assert op is not None, tool
         arguments = op.arguments.model_validate(values)
         return shape(op, arguments, await self._upstream.call(op, arguments, key=key))
+
+
+def _times(arguments: BaseModel) -> tuple[str, ...]:
+    """The times a list of sessions shows in local time: the summary view keeps only scheduled_at."""
+    return ("scheduled_at",) if getattr(arguments, "view", "full") == "summary" else TIME_FIELDS

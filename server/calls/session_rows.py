@@ -25,7 +25,7 @@ from typing import Any
 import anyio
 
 from server.errors import ToolError
-from server.local_times import echo_local
+from server.local_times import TIME_FIELDS, echo_local
 
 __all__ = ["SUMMARY_FIELDS", "Names", "RecentNames", "summarise"]
 
@@ -132,8 +132,8 @@ class Names:
         if self._recent is not None:
             self._recent.keep(self._key, self._names)
 
-    async def add_to(self, sessions: Iterable[dict[str, Any]]) -> None:
-        """Set `candidate_name` and the local times on each session row (in place)."""
+    async def add_to(self, sessions: Iterable[dict[str, Any]], times: Iterable[str] = TIME_FIELDS) -> None:
+        """Set `candidate_name` and the local `times` on each session row (in place)."""
         rows = list(sessions)
         unnamed = [row for row in rows if "candidate_name" not in row]
         wanted = {str(row["candidate_id"]) for row in unnamed if row.get("candidate_id")} - self._names.keys()
@@ -149,7 +149,7 @@ class Names:
             name = self._names.get(str(row.get("candidate_id")))
             if name is not None:
                 row["candidate_name"] = name
-            echo_local(row)
+            echo_local(row, times)
 
     async def _fetch(self, participant_id: str, limit: anyio.CapacityLimiter) -> None:
         async with limit:
