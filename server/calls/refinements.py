@@ -69,6 +69,10 @@ class Refinements:
         if op.name != "list_sessions":
             return shape(op, arguments, await self._upstream.call(op, arguments, key=key))
         names = self._names(key)
+        if names.fresh:  # this key's names are known: no page to read beside the call
+            structured = shape(op, arguments, await self._upstream.call(op, arguments, key=key))
+            await names.add_to(structured.get("items", []), _times(arguments))
+            return structured
         answer: Answer | ToolError
         async with anyio.create_task_group() as group:
             group.start_soon(names.prefetch)

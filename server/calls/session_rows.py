@@ -118,6 +118,11 @@ class Names:
         self._fresh = known is not None
         self._names: dict[str, str | None] = dict(known or {})
 
+    @property
+    def fresh(self) -> bool:
+        """Whether this key's names were read within the minute (`prefetch` would read nothing)."""
+        return self._fresh
+
     async def prefetch(self) -> None:
         """Learn the names on one page of participants; a failure only means more reads later."""
         if self._fresh:
