@@ -18,7 +18,7 @@ import anyio
 import httpx2
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "views")]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "tests" / "views")]
 
 from apps_host import apps_host, chromium_missing  # noqa: E402
 from mcp import Client  # noqa: E402

@@ -24,6 +24,7 @@ from prerequisites import (  # noqa: F401  (hooks: markers for programs beyond P
     pytest_collectreport,
     pytest_configure,
     pytest_runtest_makereport,
+    redis_url,  # a fixture: a real redis-server for the Redis bus and OAuth replica tests
 )
 
 from server.app import build_server

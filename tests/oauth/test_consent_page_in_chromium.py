@@ -11,21 +11,11 @@ from typing import Any
 import httpx2
 import pytest
 from oauth_support import REDIRECT_URI, Site, authorize_url, pkce, register, signed_in_site
+from prerequisites import CHROMIUM, CHROMIUM_FLAGS
 
 pytestmark = [pytest.mark.anyio, pytest.mark.chromium]
 
-CHROMIUM = "/usr/bin/chromium"
 DOCS = Path(__file__).resolve().parents[2] / "docs"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 # Runs in the page: every visible form control's label, and the contrast of every text element against
 # the first opaque background behind it (WCAG 2 relative luminance).
@@ -73,7 +63,7 @@ async def test_the_consent_page_renders_accessibly_and_signs_in_in_chromium(
     with signed_in_site(make_settings(api_base_url=sandbox.base_url), state_dir=str(tmp_path)) as site:
         url = await _consent_url(site)
         async with async_playwright() as playwright:
-            browser = await playwright.chromium.launch(executable_path=chromium, args=FLAGS)
+            browser = await playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
             try:
                 page = await browser.new_page(viewport={"width": 800, "height": 1000})
                 await page.goto(url)

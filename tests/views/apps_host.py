@@ -16,17 +16,10 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from prerequisites import CHROMIUM as PREREQUISITE_CHROMIUM
+from prerequisites import CHROMIUM_FLAGS
+
+CHROMIUM = Path(PREREQUISITE_CHROMIUM)
 
 CallTool = Callable[[str, dict[str, Any]], Awaitable[dict[str, Any]]]
 
