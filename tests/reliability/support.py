@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import logging
 import threading
 import time
 from collections.abc import Iterator
@@ -65,6 +66,19 @@ def serving(app: Starlette) -> Iterator[Served]:
         server.should_exit = True
         thread.join(10)
         sock.close()
+
+
+@contextlib.contextmanager
+def quiet_logs() -> Iterator[None]:
+    """No log record below WARNING is made while memory is measured: pytest keeps every record it
+    captures, and earlier tests in the same run may have set loggers to INFO, so thousands of sessions'
+    records would read as growth of the server's memory."""
+    before = logging.root.manager.disable
+    logging.disable(logging.INFO)
+    try:
+        yield
+    finally:
+        logging.disable(before)
 
 
 def rss_mb() -> float:

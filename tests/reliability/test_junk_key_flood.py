@@ -10,7 +10,7 @@ import httpx2
 import pytest
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
-from support import figures, open_session, rss_mb, serving
+from support import figures, open_session, quiet_logs, rss_mb, serving
 
 from server.app import build_app
 
@@ -42,7 +42,7 @@ async def test_a_junk_key_flood_admits_nothing_and_locks_nobody_out(sandbox, mak
     with serving(app) as served:
         baseline = rss_mb()
         started = time.monotonic()
-        with anyio.fail_after(55):
+        with anyio.fail_after(55), quiet_logs():
             async with (
                 httpx2.AsyncClient(timeout=30, limits=httpx2.Limits(max_connections=WORKERS)) as http,
                 anyio.create_task_group() as group,

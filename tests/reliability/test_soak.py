@@ -19,7 +19,7 @@ import anyio
 import httpx2
 import pytest
 from mcp.server.streamable_http import StreamableHTTPServerTransport
-from support import figures, open_session, rss_mb
+from support import figures, open_session, quiet_logs, rss_mb
 
 from server.app import build_app
 from server.upstream.client import Upstream
@@ -78,7 +78,7 @@ async def test_abandoned_sessions_are_closed_and_memory_returns_near_baseline(ma
     app = build_app(settings, upstream)
     admission = app.state.admission
     started = time.monotonic()
-    with anyio.fail_after(55):
+    with anyio.fail_after(55), quiet_logs():
         async with (
             app.router.lifespan_context(app),
             httpx2.AsyncClient(transport=httpx2.ASGITransport(app), timeout=30) as http,
