@@ -18,7 +18,20 @@ from server.oauth import OAuth
 from server.settings import Settings
 from server.upstream.client import Upstream
 
-__all__ = ["LiveServer", "running"]
+__all__ = ["ACCEPT", "INIT", "LiveServer", "running"]
+
+# A raw streamable-HTTP POST: the headers a client sends, and the handshake-era initialize request.
+ACCEPT = {"accept": "application/json, text/event-stream", "content-type": "application/json"}
+INIT = {
+    "jsonrpc": "2.0",
+    "id": 1,
+    "method": "initialize",
+    "params": {
+        "protocolVersion": "2025-11-25",
+        "capabilities": {},
+        "clientInfo": {"name": "t", "version": "1"},
+    },
+}
 
 
 @dataclass(frozen=True)

@@ -13,24 +13,13 @@ from typing import Any
 
 import httpx2
 import uvicorn
+from http_app import ACCEPT, INIT
 from starlette.applications import Starlette
 
 from server.http.admission import Admission
 from server.http.binding import bind
 
 __all__ = ["ACCEPT", "INIT", "Served", "figures", "rss_mb", "serving"]
-
-ACCEPT = {"accept": "application/json, text/event-stream", "content-type": "application/json"}
-INIT = {
-    "jsonrpc": "2.0",
-    "id": 1,
-    "method": "initialize",
-    "params": {
-        "protocolVersion": "2025-11-25",
-        "capabilities": {},
-        "clientInfo": {"name": "r", "version": "1"},
-    },
-}
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 import anyio
 import httpx2
 import pytest
+from http_app import ACCEPT, INIT
 from mcp.server.auth.middleware.bearer_auth import AuthenticatedUser
 from starlette.types import Message, Receive, Scope, Send
 
@@ -21,17 +22,6 @@ pytestmark = pytest.mark.anyio
 
 VIEW = Visibility(frozenset({"sessions"}), read_only=False)
 GOOD = ("iv_live_key_a", "iv_live_key_b", "iv_live_key_c")
-ACCEPT = {"accept": "application/json, text/event-stream", "content-type": "application/json"}
-INIT = {
-    "jsonrpc": "2.0",
-    "id": 1,
-    "method": "initialize",
-    "params": {
-        "protocolVersion": "2025-11-25",
-        "capabilities": {},
-        "clientInfo": {"name": "t", "version": "1"},
-    },
-}
 
 
 class FakeSessions:

@@ -8,23 +8,13 @@ import json
 import anyio
 import httpx2
 import pytest
+from http_app import ACCEPT, INIT
 from mcp import MCPError
 
 pytestmark = pytest.mark.anyio
 
 KEY = "iv_live_http_test_key"
 OTHER = "iv_live_http_other_key"
-INIT = {
-    "jsonrpc": "2.0",
-    "id": 1,
-    "method": "initialize",
-    "params": {
-        "protocolVersion": "2025-11-25",
-        "capabilities": {},
-        "clientInfo": {"name": "t", "version": "1"},
-    },
-}
-ACCEPT = {"accept": "application/json, text/event-stream", "content-type": "application/json"}
 
 
 def _list_answer(request: httpx2.Request) -> httpx2.Response:
