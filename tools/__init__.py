@@ -31,7 +31,6 @@ __all__ = [
     "Composite",
     "Operation",
     "by_name",
-    "composite_by_name",
     "select",
     "select_tools",
     "tool_by_name",
@@ -56,7 +55,6 @@ TOOLSETS: tuple[str, ...] = tuple(dict.fromkeys(tool.toolset for tool in TOOLS))
 DEFAULT_TOOLSETS: tuple[str, ...] = tuple(t for t in TOOLSETS if t != "code_execution")
 
 _BY_NAME = {op.name: op for op in CATALOG}
-_COMPOSITES_BY_NAME = {tool.name: tool for tool in COMPOSITES}
 _TOOLS_BY_NAME: dict[str, Operation | Composite] = {tool.name: tool for tool in TOOLS}
 
 
@@ -68,10 +66,6 @@ def select(toolsets: Iterable[str], *, read_only: bool) -> tuple[Operation, ...]
     """The operations in `toolsets`, only the read-only ones when `read_only`, in catalog order."""
     wanted = frozenset(toolsets)
     return tuple(op for op in CATALOG if op.toolset in wanted and (op.read_only or not read_only))
-
-
-def composite_by_name(name: str) -> Composite | None:
-    return _COMPOSITES_BY_NAME.get(name)
 
 
 def tool_by_name(name: str) -> Operation | Composite | None:

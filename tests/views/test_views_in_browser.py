@@ -89,7 +89,7 @@ def advance(sandbox: Any, session_id: str, to: str) -> None:
 
 def only_read_tools(calls: list[tuple[str, dict[str, Any]]]) -> bool:
     def read_only(name: str) -> bool:
-        tool = tools.by_name(name) or tools.composite_by_name(name)
+        tool = tools.tool_by_name(name)
         return tool is not None and tool.read_only
 
     return all(read_only(name) for name, _ in calls)
